@@ -1,0 +1,152 @@
+using System.Management.Automation;
+using EksAutoMode.Engine;
+
+namespace EksAutoMode.Infrastructure;
+
+/// <summary>
+/// Base of every EksAutoMode cmdlet. Owns what all of them share and nothing else:
+/// a per-invocation cancellation token cancelled by Ctrl+C (<see cref="StopProcessing"/>),
+/// ErrorRecords built from engine failures, -Path/-LiteralPath resolution, and progress records.
+/// Cmdlets stay thin: bind parameters, call the engine, write objects and errors.
+/// </summary>
+public abstract class EksAutoModeCmdlet : PSCmdlet, IDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly int _progressActivityId = Random.Shared.Next(1, int.MaxValue);
+    private bool _progressWritten;
+
+    /// <summary>Cancelled when the user presses Ctrl+C or the pipeline is stopped. Pass it to every engine call.</summary>
+    protected CancellationToken CancellationToken => _stop.Token;
+
+    protected override void StopProcessing()
+    {
+        _stop.Cancel();
+        base.StopProcessing();
+    }
+
+    /// <summary>Writes a non-terminating error for one failed item.</summary>
+    protected void WriteEngineError(EngineException exception) => WriteError(ToErrorRecord(exception));
+
+    /// <summary>Stops the whole command: for failures after which nothing can proceed.</summary>
+    protected void ThrowEngineError(EngineException exception) => ThrowTerminatingError(ToErrorRecord(exception));
+
+    protected void WriteError(string errorId, ErrorCategory category, string message, object? target, string? recommendedAction = null)
+    {
+        var record = new ErrorRecord(new InvalidOperationException(message), errorId, category, target);
+        if (recommendedAction is not null)
+        {
+            record.ErrorDetails = new ErrorDetails(message) { RecommendedAction = recommendedAction };
+        }
+
+        WriteError(record);
+    }
+
+    internal static ErrorRecord ToErrorRecord(EngineException exception)
+    {
+        var category = Enum.TryParse(exception.Kind.ToString(), out ErrorCategory parsed) ? parsed : ErrorCategory.NotSpecified;
+        var record = new ErrorRecord(exception, exception.ErrorId, category, exception.Target);
+        if (exception.RecommendedAction is not null)
+        {
+            record.ErrorDetails = new ErrorDetails(exception.Message) { RecommendedAction = exception.RecommendedAction };
+        }
+
+        return record;
+    }
+
+    /// <summary>
+    /// Resolves -Path (wildcards) or -LiteralPath values to provider paths of existing files. Directories are
+    /// expanded to the files in them that match <paramref name="directoryFilter"/> (recursively with
+    /// <paramref name="recurse"/>). A path that matches nothing gets a non-terminating PathNotFound error.
+    /// </summary>
+    protected IReadOnlyList<string> ResolveFiles(IEnumerable<string> paths, bool literal, bool recurse, IReadOnlyCollection<string> directoryFilter)
+    {
+        var result = new List<string>();
+        foreach (string path in paths)
+        {
+            IEnumerable<string> resolved;
+            try
+            {
+                if (literal)
+                {
+                    string full = GetUnresolvedProviderPathFromPSPath(path);
+                    resolved = File.Exists(full) || Directory.Exists(full) ? new[] { full } : Array.Empty<string>();
+                }
+                else
+                {
+                    resolved = GetResolvedProviderPathFromPSPath(path, out ProviderInfo provider);
+                    if (provider.Name != "FileSystem")
+                    {
+                        WriteError("PathNotFileSystem", ErrorCategory.InvalidArgument, $"'{path}' is not a file-system path.", path);
+                        continue;
+                    }
+                }
+            }
+            catch (ItemNotFoundException)
+            {
+                resolved = Array.Empty<string>();
+            }
+            catch (System.Management.Automation.DriveNotFoundException)
+            {
+                resolved = Array.Empty<string>();
+            }
+
+            bool any = false;
+            foreach (string full in resolved)
+            {
+                any = true;
+                if (Directory.Exists(full))
+                {
+                    var option = recurse ? SearchOption.AllDirectories : SearchOption.TopDirectoryOnly;
+                    result.AddRange(Directory.EnumerateFiles(full, "*", option)
+                        .Where(f => directoryFilter.Contains(Path.GetExtension(f), StringComparer.OrdinalIgnoreCase))
+                        .OrderBy(f => f, StringComparer.Ordinal));
+                }
+                else
+                {
+                    result.Add(full);
+                }
+            }
+
+            if (!any)
+            {
+                WriteError(new ErrorRecord(
+                    new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
+                    "PathNotFound", ErrorCategory.ObjectNotFound, path));
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>Progress for item <paramref name="index"/> (0-based) of <paramref name="total"/>; call from the pipeline thread only.</summary>
+    protected void WriteItemProgress(string activity, int index, int total, string item)
+    {
+        _progressWritten = true;
+        int percent = total <= 0 ? -1 : Math.Min(100, index * 100 / total);
+        WriteProgress(new ProgressRecord(_progressActivityId, activity, $"{index + 1}/{total} {item}") { PercentComplete = percent });
+    }
+
+    /// <summary>Closes the progress bar if one was shown. Call in EndProcessing (and it is called again on Dispose).</summary>
+    protected void CompleteProgress(string activity)
+    {
+        if (_progressWritten)
+        {
+            _progressWritten = false;
+            WriteProgress(new ProgressRecord(_progressActivityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
+        }
+    }
+
+    public void Dispose()
+    {
+        Dispose(true);
+        GC.SuppressFinalize(this);
+    }
+
+    protected virtual void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _stop.Dispose();
+        }
+    }
+}
