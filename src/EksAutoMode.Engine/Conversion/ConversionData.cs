@@ -29,9 +29,12 @@ internal sealed class ConversionData
             .Build();
         T Read<T>(string file)
         {
-            string name = "EksAutoMode.Data.Conversion." + file;
-            using Stream stream = typeof(ConversionData).Assembly.GetManifestResourceStream(name)
-                ?? throw new InvalidOperationException($"Embedded resource '{name}' is missing.");
+            // The build names resources EksAutoMode.Data.<domain>.<file>; the folder separator may survive as '/' or '\\'.
+            var assembly = typeof(ConversionData).Assembly;
+            string? name = assembly.GetManifestResourceNames().FirstOrDefault(n =>
+                n.Replace('/', '.').Replace('\\', '.') == "EksAutoMode.Data.Conversion." + file);
+            using Stream stream = (name is null ? null : assembly.GetManifestResourceStream(name))
+                ?? throw new InvalidOperationException($"Embedded resource 'EksAutoMode.Data.Conversion.{file}' is missing.");
             using var reader = new StreamReader(stream);
             return deserializer.Deserialize<T>(reader);
         }
