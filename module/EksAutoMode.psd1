@@ -20,12 +20,15 @@
     NestedModules         = @()
     FormatsToProcess      = @(
         'Formats/Knowledge.Format.ps1xml'
+        'Formats/Conversion.Format.ps1xml'
     )
     TypesToProcess        = @()
 
     # Explicit lists, never wildcards (wildcards break command auto-loading discovery).
     CmdletsToExport       = @(
         'Get-AutoModeDifference'
+        'ConvertTo-OssKarpenter'
+        'ConvertFrom-OssKarpenter'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()

@@ -29,12 +29,7 @@ internal sealed class ConversionData
             .Build();
         T Read<T>(string file)
         {
-            // The build names resources EksAutoMode.Data.<domain>.<file>; the folder separator may survive as '/' or '\\'.
-            var assembly = typeof(ConversionData).Assembly;
-            string? name = assembly.GetManifestResourceNames().FirstOrDefault(n =>
-                n.Replace('/', '.').Replace('\\', '.') == "EksAutoMode.Data.Conversion." + file);
-            using Stream stream = (name is null ? null : assembly.GetManifestResourceStream(name))
-                ?? throw new InvalidOperationException($"Embedded resource 'EksAutoMode.Data.Conversion.{file}' is missing.");
+            using Stream stream = EmbeddedData.Open("Conversion", file);
             using var reader = new StreamReader(stream);
             return deserializer.Deserialize<T>(reader);
         }
