@@ -151,7 +151,7 @@ internal sealed partial class ConversionContext
     // ------------------------------------------------------------ shared output helpers
 
     /// <summary>A new root with apiVersion, kind and cleaned metadata (controller-written fields, hashes and the EKS managed-by label removed, with notes).</summary>
-    public MappingNode NewRoot(string apiVersion, string kind)
+    public MappingNode NewRoot(string apiVersion, string kind, string? rename = null)
     {
         var root = new MappingNode();
         root.Set("apiVersion", NodePaths.Str(apiVersion));
@@ -193,6 +193,11 @@ internal sealed partial class ConversionContext
             }
 
             meta.Set(e.Key, e.Value.Clone());
+        }
+
+        if (rename is not null)
+        {
+            meta.Set("name", NodePaths.Str(rename));
         }
 
         root.Set("metadata", meta);

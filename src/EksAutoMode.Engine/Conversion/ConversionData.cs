@@ -136,6 +136,7 @@ internal sealed class DefaultsTable
     public Dictionary<string, List<string>> RestrictedTags { get; set; } = new();
     public string DiscoveryTagKey { get; set; } = "karpenter.sh/discovery";
     public string BuiltInNodeClass { get; set; } = "default";
+    public string ReservedNameSuffix { get; set; } = "-migrated";
     public List<string> BuiltInNodePools { get; set; } = new();
     public ControllerMetadata ControllerMetadata { get; set; } = new();
 

@@ -65,7 +65,12 @@ internal static class NodeClassConverter
                 var outTerm = new MappingNode();
                 foreach (var e in term.Entries)
                 {
-                    if (e.KeyText == "owner")
+                    if (e.KeyText == "owner" && term.ContainsKey("id"))
+                    {
+                        ctx.Info(NoteAction.Dropped, p + ".owner", null,
+                            "owner is not carried over for a term with an id: the id already names the reservation, and EC2NodeClass does not allow ownerID together with id.");
+                    }
+                    else if (e.KeyText == "owner")
                     {
                         outTerm.Set("ownerID", e.Value.Clone());
                         ctx.Info(NoteAction.Mapped, p + ".owner", p + ".ownerID", "owner is called ownerID in EC2NodeClass.");
@@ -384,9 +389,10 @@ internal static class NodeClassConverter
         var src = ctx.Source.Root;
         var spec = ConversionContext.RequireMapping(src, "spec", "spec");
         var d = ctx.Defaults;
-        var root = ctx.NewRoot(d.AutoNodeClass.ApiVersion, d.AutoNodeClass.Kind);
-        var outSpec = new MappingNode();
         string name = ctx.Source.Name ?? "";
+        string? rename = name == d.BuiltInNodeClass ? name + d.ReservedNameSuffix : null;
+        var root = ctx.NewRoot(d.AutoNodeClass.ApiVersion, d.AutoNodeClass.Kind, rename);
+        var outSpec = new MappingNode();
 
         RequireRoleOrProfile(spec);
         CopyScalar(spec, outSpec, "role");
@@ -400,10 +406,10 @@ internal static class NodeClassConverter
             }
         }
 
-        if (name == d.BuiltInNodeClass)
+        if (rename is not null)
         {
-            ctx.Warn(NoteAction.Mapped, "metadata.name", "metadata.name",
-                $"'{name}' is the name of Auto Mode's built-in NodeClass; applying this would collide with it. Rename the NodeClass (and the NodePools' nodeClassRef.name).");
+            ctx.Warn(NoteAction.Approximated, "metadata.name", "metadata.name",
+                $"'{name}' is reserved for Auto Mode's built-in NodeClass, so this one is named '{rename}'; converted NodePools that referenced '{name}' now reference '{rename}' (set nodeClassRef.name back to '{name}' to use the built-in NodeClass instead).");
         }
 
         foreach (string field in new[] { "subnetSelectorTerms", "securityGroupSelectorTerms" })

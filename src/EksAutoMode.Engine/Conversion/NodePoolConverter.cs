@@ -24,19 +24,29 @@ internal static class NodePoolConverter
         }
 
         bool toOss = direction == ConversionDirection.AutoToOss;
-        var root = ctx.NewRoot(d.NodePool.ApiVersion, d.NodePool.Kind);
+        string name = ctx.Source.Name ?? "";
+        string? rename = !toOss && d.BuiltInNodePools.Contains(name) ? name + d.ReservedNameSuffix : null;
+        var root = ctx.NewRoot(d.NodePool.ApiVersion, d.NodePool.Kind, rename);
         var outSpec = (MappingNode)spec.Clone();
         var outTemplate = outSpec.GetMapping("template")!;
         var outTSpec = outTemplate.GetMapping("spec")!;
-        string name = ctx.Source.Name ?? "";
 
         // nodeClassRef.
         var target = toOss ? d.OssNodeClass : d.AutoNodeClass;
         var outRef = outTSpec.GetMapping("nodeClassRef")!;
         outRef.Set("group", NodePaths.Str(target.Group));
         outRef.Set("kind", NodePaths.Str(target.Kind));
+        string refName = ncr.GetString("name")!;
+        if (!toOss && refName == d.BuiltInNodeClass)
+        {
+            refName += d.ReservedNameSuffix;
+            outRef.Set("name", NodePaths.Str(refName));
+            ctx.Warn(NoteAction.Approximated, "spec.template.spec.nodeClassRef.name", "spec.template.spec.nodeClassRef.name",
+                $"nodeClassRef.name '{d.BuiltInNodeClass}' became '{refName}', the name ConvertFrom-OssKarpenter gives the converted EC2NodeClass '{d.BuiltInNodeClass}' (Auto Mode reserves '{d.BuiltInNodeClass}' for its built-in NodeClass). Set it back to '{d.BuiltInNodeClass}' to use the built-in NodeClass, as AWS's migration guide does.");
+        }
+
         ctx.Info(NoteAction.Mapped, "spec.template.spec.nodeClassRef", "spec.template.spec.nodeClassRef",
-            $"nodeClassRef now points at {target.Kind} '{ncr.GetString("name")}' ({target.Group}); convert that node class too.");
+            $"nodeClassRef now points at {target.Kind} '{refName}' ({target.Group}); convert that node class too.");
 
         var keyMap = toOss ? ctx.Data.AutoToOssKeys : ctx.Data.OssToAutoKeys;
         var noEquivalent = toOss ? ctx.Data.Labels.AutoOnly : ctx.Data.Labels.OssOnly;
@@ -126,10 +136,10 @@ internal static class NodePoolConverter
         {
             FromOssLifetime(ctx, tspec, outTSpec);
             AddTaints(ctx, outTSpec);
-            if (d.BuiltInNodePools.Contains(name))
+            if (rename is not null)
             {
-                ctx.Warn(NoteAction.Mapped, "metadata.name", "metadata.name",
-                    $"'{name}' is the name of an Auto Mode built-in NodePool; applying this would collide with it. Rename the NodePool.");
+                ctx.Warn(NoteAction.Approximated, "metadata.name", "metadata.name",
+                    $"'{name}' is reserved for an Auto Mode built-in NodePool (built-ins cannot be modified), so this one is named '{rename}'.");
             }
         }
 

@@ -263,3 +263,25 @@ public class NodeClassConversionTests
         Assert.Contains(doc.Notes, n => n.SourcePath == "spec.amiSelectorTerms" && n.Severity == NoteSeverity.Warning && n.Message.Contains("al2023", StringComparison.Ordinal));
     }
 }
+
+public class ReservedNameTests
+{
+    [Fact]
+    public void Reserved_built_in_names_are_renamed_on_the_way_to_Auto_Mode_and_references_follow()
+    {
+        var nc = One(ConversionDirection.OssToAuto, "apiVersion: karpenter.k8s.aws/v1\nkind: EC2NodeClass\nmetadata: {name: default}\nspec:\n  role: R\n  amiSelectorTerms: [{alias: bottlerocket@latest}]\n  subnetSelectorTerms: [{id: subnet-1}]\n  securityGroupSelectorTerms: [{id: sg-1}]\n");
+        Assert.Equal("default-migrated", Str(Parse(nc.Yaml), "metadata.name"));
+        Assert.Equal("default-migrated", nc.TargetName);
+        Assert.True(nc.IsValid, string.Join("\n", nc.ValidationErrors));
+
+        var np = One(ConversionDirection.OssToAuto, "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata: {name: system}\nspec:\n  template:\n    spec:\n      expireAfter: 336h\n      nodeClassRef: {group: karpenter.k8s.aws, kind: EC2NodeClass, name: default}\n      requirements: [{key: kubernetes.io/arch, operator: In, values: [amd64]}]\n");
+        var root = Parse(np.Yaml);
+        Assert.Equal("system-migrated", Str(root, "metadata.name"));
+        Assert.Equal("default-migrated", Str(root, "spec.template.spec.nodeClassRef.name"));
+        Assert.Contains(np.Notes, n => n.TargetPath == "spec.template.spec.nodeClassRef.name" && n.Severity == NoteSeverity.Warning);
+        Assert.True(np.IsValid, string.Join("\n", np.ValidationErrors));
+
+        // The other way, 'default' is an ordinary EC2NodeClass name and stays.
+        Assert.Equal("default", One(ConversionDirection.AutoToOss, "apiVersion: eks.amazonaws.com/v1\nkind: NodeClass\nmetadata: {name: default}\nspec: {role: R, subnetSelectorTerms: [{id: subnet-1}], securityGroupSelectorTerms: [{id: sg-1}]}\n").TargetName);
+    }
+}

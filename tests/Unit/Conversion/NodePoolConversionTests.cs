@@ -29,6 +29,7 @@ public class NodePoolConversionTests
                 values: [on-demand]
         {{templateSpecExtra}}
           disruption:
+            consolidateAfter: 30s
             budgets:
             - nodes: 10%
         """;
