@@ -20,6 +20,7 @@
     NestedModules         = @()
     FormatsToProcess      = @(
         'Formats/Knowledge.Format.ps1xml'
+        'Formats/Validation.Format.ps1xml'
         'Formats/Conversion.Format.ps1xml'
     )
     TypesToProcess        = @()
@@ -27,6 +28,9 @@
     # Explicit lists, never wildcards (wildcards break command auto-loading discovery).
     CmdletsToExport       = @(
         'Get-AutoModeDifference'
+        'Test-AutoModeManifest'
+        'Test-NodeClassSpec'
+        'Test-NodePoolSpec'
         'ConvertTo-OssKarpenter'
         'ConvertFrom-OssKarpenter'
     )

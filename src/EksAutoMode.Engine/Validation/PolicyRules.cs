@@ -20,7 +20,7 @@ public sealed class PolicyRule
 /// <summary>The Auto Mode policy rules: checks in code, texts as data.</summary>
 public static partial class PolicyRules
 {
-    internal const string ResourceName = "EksAutoMode.Data.Validation.automode-policy-rules.yaml";
+    internal const string ResourceName = "automode-policy-rules.yaml";
 
     private static readonly Lazy<IReadOnlyDictionary<string, PolicyRule>> RulesLazy = new(Load);
 

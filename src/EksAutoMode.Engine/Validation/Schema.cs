@@ -216,21 +216,12 @@ public sealed class SchemaSet
     /// <summary>The karpenter.sh/v1 NodePool schema as Auto Mode serves it: the OSS schema plus the Auto Mode overlay.</summary>
     public static SchemaSet AutoModeNodePool => AutoModeNodePoolSet.Value;
 
-    internal const string NodeClassResource = "EksAutoMode.Data.Validation.eks.amazonaws.com_nodeclasses.yaml";
-    internal const string Ec2NodeClassResource = "EksAutoMode.Data.Validation.karpenter.k8s.aws_ec2nodeclasses.yaml";
-    internal const string NodePoolResource = "EksAutoMode.Data.Validation.karpenter.sh_nodepools.yaml";
-    internal const string AutoModeOverlayResource = "EksAutoMode.Data.Validation.karpenter.sh_nodepools.automode-overlay.yaml";
+    internal const string NodeClassResource = "eks.amazonaws.com_nodeclasses.yaml";
+    internal const string Ec2NodeClassResource = "karpenter.k8s.aws_ec2nodeclasses.yaml";
+    internal const string NodePoolResource = "karpenter.sh_nodepools.yaml";
+    internal const string AutoModeOverlayResource = "karpenter.sh_nodepools.automode-overlay.yaml";
 
-    internal static string ReadResource(string name)
-    {
-        // The csproj's LogicalName uses %(RecursiveDir), which keeps the directory separator; accept either form.
-        var assembly = typeof(SchemaSet).Assembly;
-        string? actual = assembly.GetManifestResourceNames().FirstOrDefault(n => n.Replace('/', '.').Replace('\\', '.') == name);
-        using var stream = (actual is null ? null : assembly.GetManifestResourceStream(actual))
-            ?? throw new InvalidOperationException($"Embedded resource '{name}' is missing from the engine assembly (has: {string.Join(", ", assembly.GetManifestResourceNames())}).");
-        using var reader = new StreamReader(stream);
-        return reader.ReadToEnd();
-    }
+    internal static string ReadResource(string fileName) => EmbeddedData.ReadText("Validation", fileName);
 
     /// <summary>Reads "# as-of: yyyy-MM-dd" and "# source: url" header comments of a data file.</summary>
     internal static (string? AsOf, string? SourceUrl) ReadHeader(string text)
@@ -260,7 +251,7 @@ public sealed class SchemaSet
         {
             string text = ReadResource(name);
             var (asOf, url) = ReadHeader(text);
-            set.AddRange(LoadCrdText(text, "built-in:" + name.Substring("EksAutoMode.Data.Validation.".Length), asOf, url));
+            set.AddRange(LoadCrdText(text, "built-in:" + name, asOf, url));
         }
 
         return set;
