@@ -184,6 +184,12 @@ public abstract class ConversionCommandBase : EksAutoModeCmdlet
 
     private void EmitDocument(ConvertedDocument doc)
     {
+        if (doc.IsValid && AsYaml)
+        {
+            _forYaml.Add(doc);
+            return;
+        }
+
         var result = ToResult(doc);
         if (!doc.IsValid)
         {
@@ -201,12 +207,6 @@ public abstract class ConversionCommandBase : EksAutoModeCmdlet
                 WriteObject(result);
             }
 
-            return;
-        }
-
-        if (AsYaml)
-        {
-            _forYaml.Add(doc);
             return;
         }
 
@@ -255,10 +255,10 @@ public abstract class ConversionCommandBase : EksAutoModeCmdlet
         Yaml = doc.Yaml,
         Notes = doc.Notes.Select(n => new ConversionNote
         {
-            Severity = Enum.Parse<ConversionSeverity>(n.Severity.ToString()),
+            Severity = (ConversionSeverity)(int)n.Severity,   // same members in the same order as the engine's enums
             SourcePath = n.SourcePath,
             TargetPath = n.TargetPath,
-            Action = Enum.Parse<ConversionAction>(n.Action.ToString()),
+            Action = (ConversionAction)(int)n.Action,
             Message = n.Message,
         }).ToArray(),
         IsValid = doc.IsValid,

@@ -134,8 +134,12 @@ public sealed class ConvertedDocument
     /// <summary>The converted document as YAML, with the notes as '#' comments above their fields.</summary>
     public string Yaml { get; init; } = "";
 
-    /// <summary>The converted document without comments (what -OutputDirectory and validation see, minus comments).</summary>
-    public string YamlWithoutComments { get; init; } = "";
+    private string? _plain;
+
+    /// <summary>The converted document without the note comments (written on first use).</summary>
+    public string YamlWithoutComments => _plain ??= PlainYamlFactory?.Invoke() ?? Yaml;
+
+    internal Func<string>? PlainYamlFactory { get; init; }
 
     public IReadOnlyList<ConversionNoteData> Notes { get; init; } = Array.Empty<ConversionNoteData>();
 

@@ -119,3 +119,28 @@ public class ConversionInputTests
         }
     }
 }
+
+public class ParallelConversionTests
+{
+    [Fact]
+    public void Large_inputs_convert_in_parallel_with_exactly_the_sequential_results_in_source_order()
+    {
+        var parts = new[] { "automode/builtin-default-nodeclass.yaml", "automode/builtin-nodepools.yaml", "automode/custom-nodeclass-full.yaml", "automode/gpu-nodepool.yaml", "automode/nodeclass-no-selectors.yaml" }
+            .Select(f => File.ReadAllText(Path.Combine(ConversionTestHelpers.Examples, f)).Replace("\r\n", "\n")).ToList();
+        var text = string.Join("---\n", Enumerable.Range(0, 40).Select(i => parts[i % parts.Count].Replace("name: ", $"name: n{i}-", StringComparison.Ordinal)));
+        var parallel = new ManifestConverter(ConversionDirection.AutoToOss);
+        var sequential = new ManifestConverter(ConversionDirection.AutoToOss) { MaxParallelism = 1 };
+        var a = parallel.ConvertText(text).ToList();
+        var b = sequential.ConvertText(text).ToList();
+        Assert.True(a.Count > ManifestConverter.ParallelThreshold);
+        Assert.Equal(b.Count, a.Count);
+        for (int i = 0; i < a.Count; i++)
+        {
+            Assert.Equal(b[i].Document?.Yaml, a[i].Document?.Yaml);
+            Assert.Equal(b[i].Document?.ValidationErrors, a[i].Document?.ValidationErrors);
+            Assert.Equal(b[i].Document?.DocumentIndex, a[i].Document?.DocumentIndex);
+        }
+
+        Assert.Equal(Enumerable.Range(0, a.Count), a.Select(x => x.Document!.DocumentIndex));
+    }
+}

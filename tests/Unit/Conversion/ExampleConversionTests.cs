@@ -27,6 +27,11 @@ public class ExampleConversionTests
             Assert.True(doc.IsValid, $"{relative} #{doc.DocumentIndex + 1}: {string.Join("\n", doc.ValidationErrors)}\n{doc.Yaml}");
             Assert.Equal(doc.YamlWithoutComments, ManifestConverter.JoinYaml(new[] { doc }, withComments: false)[4..]);
 
+            // The emitted text (with comments) validates exactly like the in-memory result did.
+            var reread = EksAutoMode.Engine.Manifests.ManifestReader.ReadText(doc.Yaml, relative);
+            Assert.False(reread.HasErrors);
+            Assert.Empty(ConversionValidation.Check(Assert.Single(reread.Documents)));
+
             // Converting the result back must work too (it is itself a valid manifest of the other flavour).
             var reverse = direction == ConversionDirection.AutoToOss ? ConversionDirection.OssToAuto : ConversionDirection.AutoToOss;
             var again = Assert.Single(new ManifestConverter(reverse, options).ConvertText(doc.Yaml, relative));
