@@ -112,10 +112,16 @@ internal static class NodePaths
         return text.Length <= max ? text : text[..(max - 1)] + "…";
     }
 
+    /// <summary>Hides credentials embedded in URLs (<c>http://user:password@proxy:3128</c>) before a value appears in a message.</summary>
+    public static string Redact(string text) => UserInfoInUrl.Replace(text, "${scheme}***@");
+
+    private static readonly System.Text.RegularExpressions.Regex UserInfoInUrl =
+        new(@"(?<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@", System.Text.RegularExpressions.RegexOptions.Compiled | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
     private static string DescribeCore(ManifestNode? node) => node switch
     {
         null => "null",
-        ScalarNode s => s.ResolvedType == ScalarType.String ? YamlWriter.FormatString(s.Value ?? "") : Canonical(s) ?? "null",
+        ScalarNode s => s.ResolvedType == ScalarType.String ? YamlWriter.FormatString(Redact(s.Value ?? "")) : Canonical(s) ?? "null",
         SequenceNode q => "[" + string.Join(", ", q.Items.Select(DescribeCore)) + "]",
         MappingNode m => "{" + string.Join(", ", m.Entries.Select(e => YamlWriter.FormatString(e.KeyText) + ": " + DescribeCore(e.Value))) + "}",
         _ => "?",

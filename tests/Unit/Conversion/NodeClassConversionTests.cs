@@ -285,3 +285,19 @@ public class ReservedNameTests
         Assert.Equal("default", One(ConversionDirection.AutoToOss, "apiVersion: eks.amazonaws.com/v1\nkind: NodeClass\nmetadata: {name: default}\nspec: {role: R, subnetSelectorTerms: [{id: subnet-1}], securityGroupSelectorTerms: [{id: sg-1}]}\n").TargetName);
     }
 }
+
+public class SecretHandlingTests
+{
+    [Fact]
+    public void Proxy_credentials_and_user_data_never_appear_in_notes_or_output()
+    {
+        var toOss = One(ConversionDirection.AutoToOss, "apiVersion: eks.amazonaws.com/v1\nkind: NodeClass\nmetadata: {name: p}\nspec:\n  role: R\n  subnetSelectorTerms: [{id: subnet-1}]\n  securityGroupSelectorTerms: [{id: sg-1}]\n  advancedNetworking: {httpsProxy: 'http://svc-user:S3cretPass@proxy.internal:3128'}\n");
+        Assert.DoesNotContain("S3cretPass", toOss.Yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain(toOss.Notes, n => n.Message.Contains("S3cretPass", StringComparison.Ordinal) || n.Message.Contains("svc-user", StringComparison.Ordinal));
+        Assert.Contains(toOss.Notes, n => n.Message.Contains("http://***@proxy.internal:3128", StringComparison.Ordinal));
+
+        var toAuto = One(ConversionDirection.OssToAuto, "apiVersion: karpenter.k8s.aws/v1\nkind: EC2NodeClass\nmetadata: {name: u}\nspec:\n  role: R\n  amiSelectorTerms: [{alias: al2023@latest}]\n  subnetSelectorTerms: [{id: subnet-1}]\n  securityGroupSelectorTerms: [{id: sg-1}]\n  userData: |\n    export DB_PASSWORD=TopSecret123\n");
+        Assert.DoesNotContain("TopSecret123", toAuto.Yaml, StringComparison.Ordinal);
+        Assert.DoesNotContain(toAuto.Notes, n => n.Message.Contains("TopSecret123", StringComparison.Ordinal));
+    }
+}
