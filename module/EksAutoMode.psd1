@@ -21,6 +21,7 @@
     FormatsToProcess      = @(
         'Formats/Knowledge.Format.ps1xml'
         'Formats/Validation.Format.ps1xml'
+        'Formats/Conversion.Format.ps1xml'
     )
     TypesToProcess        = @()
 
@@ -30,6 +31,8 @@
         'Test-AutoModeManifest'
         'Test-NodeClassSpec'
         'Test-NodePoolSpec'
+        'ConvertTo-OssKarpenter'
+        'ConvertFrom-OssKarpenter'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()
