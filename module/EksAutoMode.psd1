@@ -20,12 +20,14 @@
     NestedModules         = @()
     FormatsToProcess      = @(
         'Formats/Knowledge.Format.ps1xml'
+        'Formats/Aws.Format.ps1xml'
     )
     TypesToProcess        = @()
 
     # Explicit lists, never wildcards (wildcards break command auto-loading discovery).
     CmdletsToExport       = @(
         'Get-AutoModeDifference'
+        'Get-AutoModeCluster'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()
