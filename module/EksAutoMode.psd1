@@ -22,6 +22,7 @@
         'Formats/Knowledge.Format.ps1xml'
         'Formats/Validation.Format.ps1xml'
         'Formats/Conversion.Format.ps1xml'
+        'Formats/Aws.Format.ps1xml'
     )
     TypesToProcess        = @()
 
@@ -33,6 +34,7 @@
         'Test-NodePoolSpec'
         'ConvertTo-OssKarpenter'
         'ConvertFrom-OssKarpenter'
+        'Get-AutoModeCluster'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()
