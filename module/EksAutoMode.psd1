@@ -20,12 +20,16 @@
     NestedModules         = @()
     FormatsToProcess      = @(
         'Formats/Knowledge.Format.ps1xml'
+        'Formats/Pricing.Format.ps1xml'
     )
     TypesToProcess        = @()
 
     # Explicit lists, never wildcards (wildcards break command auto-loading discovery).
     CmdletsToExport       = @(
         'Get-AutoModeDifference'
+        'Measure-AutoModeCost'
+        'Get-AutoModePrice'
+        'Update-AutoModePriceCache'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()

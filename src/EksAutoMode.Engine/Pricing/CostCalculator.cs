@@ -234,15 +234,10 @@ public sealed class CostCalculator
 
     private EngineException NotFound(string region, string type, string origin)
     {
-        bool regionKnown = _catalogue.KnownRegions.Contains(region, StringComparer.OrdinalIgnoreCase);
-        string how = $"Run 'Update-AutoModePriceCache -Region {region}' to fetch published prices, or pass -Ec2HourlyPrice (and -FeeHourlyPrice) with your own prices.";
-        return regionKnown
-            ? new EngineException("UnknownInstanceType", ErrorKind.ObjectNotFound,
-                $"No EC2 on-demand price for instance type '{type}' in {region}{origin}. The catalogue (price cache, then embedded snapshot) has no such type there. {how}", type)
-            { RecommendedAction = how }
-            : new EngineException("UnknownRegion", ErrorKind.ObjectNotFound,
-                $"No EC2 prices for Region '{region}' (needed for {type}{origin}). The embedded snapshot covers only {string.Join(", ", _catalogue.KnownRegions)}; prices of one Region are never used for another. {how}", region)
-            { RecommendedAction = how };
+        EngineException missing = _catalogue.Missing(region, type);
+        return origin.Length == 0 ? missing
+            : new EngineException(missing.ErrorId, missing.Kind, missing.Message.Replace($" in {region}.", $" in {region}{origin}.").Replace($"(needed for {type})", $"(needed for {type}{origin})"), missing.Target)
+            { RecommendedAction = missing.RecommendedAction };
     }
 
     private CostLineResult ToLine(Group g)
