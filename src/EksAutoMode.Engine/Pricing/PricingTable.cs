@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Reflection;
 
 namespace EksAutoMode.Engine.Pricing;
 
@@ -42,14 +41,7 @@ internal sealed class PricingTable
 
     public static PricingTable LoadEmbedded(string fileName)
     {
-        // DEVELOPING.md names resources EksAutoMode.Data.<domain>.<file>; the csproj's %(RecursiveDir) currently yields
-        // EksAutoMode.Data.<domain>/<file> (or \ on Windows builds). Accept every spelling.
-        Assembly assembly = typeof(PricingTable).Assembly;
-        string resource = "EksAutoMode.Data.Pricing." + fileName;
-        using Stream stream = assembly.GetManifestResourceStream(resource)
-            ?? assembly.GetManifestResourceStream("EksAutoMode.Data.Pricing/" + fileName)
-            ?? assembly.GetManifestResourceStream("EksAutoMode.Data.Pricing\\" + fileName)
-            ?? throw new InvalidOperationException($"Embedded pricing data '{resource}' is missing from the engine assembly.");
+        using Stream stream = EmbeddedData.Open("Pricing", fileName);
         using var reader = new StreamReader(stream);
         return Parse(fileName, reader);
     }
