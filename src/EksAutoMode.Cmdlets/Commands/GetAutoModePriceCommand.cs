@@ -25,6 +25,7 @@ public sealed class GetAutoModePriceCommand : EksAutoModeCmdlet
     [Parameter(Position = 1, ValueFromPipelineByPropertyName = true)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(PricingRegionCompleter))]
+    [Alias("RegionToCall")]
     public string[]? Region { get; set; }
 
     protected override void BeginProcessing()

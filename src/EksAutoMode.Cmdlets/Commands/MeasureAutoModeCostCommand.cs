@@ -45,6 +45,7 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [ArgumentCompleter(typeof(PricingRegionCompleter))]
+    [Alias("RegionToCall")]
     public string? Region { get; set; }
 
     [Parameter(ParameterSetName = InstanceSet, ValueFromPipelineByPropertyName = true)]
@@ -195,6 +196,20 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
             return;
         }
 
+        // One warning per call for each kind of guess, never silence; written before the results so that
+        // Select-Object -First (which stops the pipeline) cannot drop it.
+        if (_calculator.EstimatedFees.Count > 0)
+        {
+            WriteWarning($"No published Auto Mode fee in the price catalogue for {Describe(_calculator.EstimatedFees)}; the fee was estimated at " +
+                $"{PricingRules.FeeEstimateFraction * 100m:0.#} % of the on-demand price (PriceSource = Estimated). " +
+                "Run Update-AutoModePriceCache -Region <region> for published fees, or pass -FeeHourlyPrice.");
+        }
+
+        if (_calculator.SpotPricedAtOnDemand.Count > 0)
+        {
+            WriteWarning($"Spot capacity without a spot price for {Describe(_calculator.SpotPricedAtOnDemand)}: EC2 was priced at on-demand (an upper bound). Pass -SpotPrice or a SpotPrice property.");
+        }
+
         if (!Summary.IsPresent)
         {
             foreach (CostLineResult line in _calculator.CompleteLines())
@@ -206,19 +221,6 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
         foreach (CostSummaryResult summary in _calculator.Summaries())
         {
             WriteObject(PricingMapping.ToOutput(summary));
-        }
-
-        // One warning per call for each kind of guess, never silence.
-        if (_calculator.EstimatedFees.Count > 0)
-        {
-            WriteWarning($"No published Auto Mode fee in the price catalogue for {Describe(_calculator.EstimatedFees)}; the fee was estimated at " +
-                $"{PricingRules.FeeEstimateFraction * 100m:0.#} % of the on-demand price (PriceSource = Estimated). " +
-                "Run Update-AutoModePriceCache -Region <region> for published fees, or pass -FeeHourlyPrice.");
-        }
-
-        if (_calculator.SpotPricedAtOnDemand.Count > 0)
-        {
-            WriteWarning($"Spot capacity without a spot price for {Describe(_calculator.SpotPricedAtOnDemand)}: EC2 was priced at on-demand (an upper bound). Pass -SpotPrice or a SpotPrice property.");
         }
     }
 
