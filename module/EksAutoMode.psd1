@@ -20,6 +20,7 @@
     NestedModules         = @()
     FormatsToProcess      = @(
         'Formats/Knowledge.Format.ps1xml'
+        'Formats/Aws.Format.ps1xml'
         'Formats/Pricing.Format.ps1xml'
     )
     TypesToProcess        = @()
@@ -27,6 +28,7 @@
     # Explicit lists, never wildcards (wildcards break command auto-loading discovery).
     CmdletsToExport       = @(
         'Get-AutoModeDifference'
+        'Get-AutoModeCluster'
         'Measure-AutoModeCost'
         'Get-AutoModePrice'
         'Update-AutoModePriceCache'
