@@ -232,3 +232,46 @@ Describe 'Get-AutoModePrice' {
         finally { $env:EKSAUTOMODE_PRICE_CACHE = Join-Path $TestDrive 'no-cache.json' }
     }
 }
+
+Describe 'Update-AutoModePriceCache (offline behaviour)' {
+    BeforeAll {
+        # Belt and braces: no instance-metadata lookups from tests.
+        $script:savedImds = $env:AWS_EC2_METADATA_DISABLED
+        $env:AWS_EC2_METADATA_DISABLED = 'true'
+    }
+    AfterAll { $env:AWS_EC2_METADATA_DISABLED = $script:savedImds }
+
+    It 'supports -WhatIf and writes nothing (and calls nothing) with it' {
+        $cache = Join-Path $TestDrive 'whatif.json'
+        $env:EKSAUTOMODE_PRICE_CACHE = $cache
+        try {
+            Update-AutoModePriceCache -Region ap-northeast-1, eu-west-1 -WhatIf -EndpointUrl 'http://127.0.0.1:9' | Should -BeNullOrEmpty
+            $cache | Should -Not -Exist
+        }
+        finally { $env:EKSAUTOMODE_PRICE_CACHE = Join-Path $TestDrive 'no-cache.json' }
+        (Get-Command Update-AutoModePriceCache).Parameters.Keys | Should -Contain 'WhatIf'
+    }
+
+    It 'rejects a bad Region per Region, without a stack trace' {
+        Update-AutoModePriceCache -Region 'tokyo' -ErrorVariable e -ErrorAction SilentlyContinue -WhatIf
+        $e[0].FullyQualifiedErrorId | Should -BeLike 'InvalidRegion,*'
+        $e[0].Exception.Message | Should -Match 'not an AWS Region code'
+    }
+
+    It 'reports an unreachable endpoint as an error and leaves the cache untouched' {
+        $cache = Join-Path $TestDrive 'unreachable.json'
+        Set-Content -LiteralPath $cache -Value '{"schemaVersion":1,"updatedAt":"2026-01-01T00:00:00Z","regions":{}}'
+        $before = Get-Content -Raw -LiteralPath $cache
+        $env:EKSAUTOMODE_PRICE_CACHE = $cache
+        try {
+            # Port 9 (discard) on loopback: connection refused, quickly and locally.
+            Update-AutoModePriceCache -Region us-east-1 -EndpointUrl 'http://127.0.0.1:9' -AccessKey AKIDEXAMPLE -SecretKey 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY' -ErrorVariable e -ErrorAction SilentlyContinue
+            $e.Count | Should -Be 1
+            $e[0].FullyQualifiedErrorId | Should -BeLike 'ConnectionFailure,*'
+            $e[0].Exception.Message | Should -Match 'GetProducts'
+            ($e | Out-String) | Should -Not -Match 'wJalrXUtnFEMI'
+            Get-Content -Raw -LiteralPath $cache | Should -Be $before
+        }
+        finally { $env:EKSAUTOMODE_PRICE_CACHE = Join-Path $TestDrive 'no-cache.json' }
+    }
+}

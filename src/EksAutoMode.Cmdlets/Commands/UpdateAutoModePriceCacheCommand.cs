@@ -30,14 +30,14 @@ public sealed class UpdateAutoModePriceCacheCommand : AwsCmdlet
         // -Region here names the Regions to price (one or more); the calls go to the Price List endpoint that
         // serves them (us-east-1, ap-south-1, eu-central-1 or cn-northwest-1), or to -EndpointUrl.
         List<string> regions = RegionList(Region);
+        AwsSession? session = null;
         if (regions.Count > 0)
         {
             Region = PricingEndpoint.RegionFor(regions[0]);
         }
-
-        AwsSession session = GetAwsSession();
-        if (regions.Count == 0)
+        else
         {
+            session = GetAwsSession();
             regions.Add(session.Region);
         }
 
@@ -52,21 +52,47 @@ public sealed class UpdateAutoModePriceCacheCommand : AwsCmdlet
             }
 
             string pricingRegion = PricingEndpoint.RegionFor(region);
-            string endpoint = AwsService.Pricing.Endpoint(pricingRegion, session.EndpointUrl).ToString();
+            string endpoint = string.IsNullOrWhiteSpace(EndpointUrl) ? AwsService.Pricing.Endpoint(pricingRegion, null).ToString() : EndpointUrl.Trim();
             string what = InstanceType is null ? $"EC2 prices and Auto Mode fees for {region}" : $"EC2 prices and Auto Mode fees for {InstanceType} in {region}";
             if (!ShouldProcess(path, $"Write {what} (from {endpoint})"))
             {
                 continue;
             }
 
+            // Credentials are resolved only once something will really be fetched (-WhatIf never touches AWS).
+            session ??= GetAwsSession();
             WriteItemProgress(Activity, i, regions.Count, region);
             WriteVerbose($"GetProducts for {region} via {endpoint} (AmazonEC2 Linux on-demand; AmazonEKS {PriceListParser.AutoModeOperation}).");
             try
             {
+                AwsSession current = session;
                 var refresher = new PriceListRefresher((callRegion, body, ct) =>
-                    session.Client.InvokeJson11Async(AwsService.Pricing, "AWSPriceListService", "GetProducts", body,
+                    current.Client.InvokeJson11Async(AwsService.Pricing, "AWSPriceListService", "GetProducts", body,
                         new AwsCallOptions { Region = callRegion, Target = region }, ct));
-                PriceCacheRegion fetched = RunAws(ct => refresher.FetchRegionAsync(region, InstanceType, endpoint, null, ct));
+                // AwsCmdlet.RunAws waits with Task.Wait, which surfaces a faulted task as an AggregateException;
+                // hand the outcome back as a value so the engine error reaches the ErrorRecord unwrapped.
+                (PriceCacheRegion? result, Exception? failure) = RunAws(async ct =>
+                {
+                    try
+                    {
+                        return ((PriceCacheRegion?)await refresher.FetchRegionAsync(region, InstanceType, endpoint, null, ct).ConfigureAwait(false), (Exception?)null);
+                    }
+                    catch (Exception ex)
+                    {
+                        return (null, ex);
+                    }
+                });
+                if (failure is OperationCanceledException && CancellationToken.IsCancellationRequested)
+                {
+                    throw new PipelineStoppedException();
+                }
+
+                if (failure is not null)
+                {
+                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
+                }
+
+                PriceCacheRegion fetched = result!;
 
                 PriceCacheDocument document;
                 try
