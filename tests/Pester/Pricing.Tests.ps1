@@ -185,10 +185,12 @@ Describe 'Measure-AutoModeCost' {
     }
 
     It 'formats lines with the currency code in the default table view' {
-        $text = Measure-AutoModeCost c6g.large -Region ap-northeast-1 | Select-Object -First 1 | Out-String -Width 200
+        $text = Measure-AutoModeCost c6g.large -Region ap-northeast-1 | Out-String -Width 200
         $text | Should -Match 'USD 0\.08560'
         $text | Should -Match 'USD 0\.01027'
         $text | Should -Match '12\.0 %'
+        $text | Should -Match 'TOTAL +ap-northeast-1 +1 '
+        (Measure-AutoModeCost c6g.large -Region ap-northeast-1 -Summary | Format-List | Out-String) | Should -Match '1 \(1 paying the Auto Mode fee\)'
     }
 }
 
