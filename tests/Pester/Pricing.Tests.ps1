@@ -3,6 +3,7 @@
 
 BeforeAll {
     Import-Module $env:EKSAUTOMODE_MODULE_PATH -Force
+    Import-Module "$PSScriptRoot/Common.psm1" -Force
     # Never read or write the real per-user cache from tests.
     $script:savedCache = $env:EKSAUTOMODE_PRICE_CACHE
     $script:savedRegion = $env:AWS_REGION, $env:AWS_DEFAULT_REGION
@@ -275,5 +276,39 @@ Describe 'Update-AutoModePriceCache (offline behaviour)' {
             Get-Content -Raw -LiteralPath $cache | Should -Be $before
         }
         finally { $env:EKSAUTOMODE_PRICE_CACHE = Join-Path $TestDrive 'no-cache.json' }
+    }
+}
+
+Describe 'Measure-AutoModeCost with real AWSSDK.EC2 Instance objects (what Get-EC2Instance returns)' {
+    It 'binds InstanceType, Placement.AvailabilityZone, InstanceLifecycle, Operator.Managed and Tags from Amazon.EC2.Model.Instance' {
+        # In a fresh pwsh, because the SDK types are loaded into the default context the way AWS.Tools loads them.
+        $deps = Join-Path (Split-Path $env:EKSAUTOMODE_MODULE_PATH) 'Dependencies'
+        $result = Invoke-FreshPwsh -Script @"
+`$ErrorActionPreference = 'Stop'
+Add-Type -Path '$deps/AWSSDK.Core.dll'
+Add-Type -Path '$deps/AWSSDK.EC2.dll'
+function New-Instance(`$type, `$zone, `$lifecycle, `$managed, [hashtable] `$tags) {
+    `$i = [Amazon.EC2.Model.Instance]::new()
+    `$i.InstanceId = 'i-0123456789abcdef0'
+    `$i.InstanceType = [Amazon.EC2.InstanceType]::FindValue(`$type)
+    `$i.Placement = [Amazon.EC2.Model.Placement]@{ AvailabilityZone = `$zone }
+    if (`$lifecycle) { `$i.InstanceLifecycle = [Amazon.EC2.InstanceLifecycleType]::FindValue(`$lifecycle) }
+    `$i.Operator = [Amazon.EC2.Model.OperatorResponse]@{ Managed = `$managed; Principal = `$(if (`$managed) { 'eks.amazonaws.com' }) }
+    `$i.Tags = [System.Collections.Generic.List[Amazon.EC2.Model.Tag]]::new()
+    foreach (`$k in `$tags.Keys) { `$i.Tags.Add([Amazon.EC2.Model.Tag]::new(`$k, `$tags[`$k])) }
+    `$i
+}
+Import-Module '$($env:EKSAUTOMODE_MODULE_PATH)'
+`$env:EKSAUTOMODE_PRICE_CACHE = '$(Join-Path $TestDrive 'none.json')'
+`$fleet = @(
+    New-Instance 'c6g.large' 'ap-northeast-1a' `$null `$true @{ 'eks:eks-cluster-name' = 'demo'; 'eks:kubernetes-node-pool-name' = 'general-purpose' }
+    New-Instance 'c6g.large' 'ap-northeast-1c' 'spot' `$false @{ 'eks:nodegroup-name' = 'ng-1' }
+)
+`$fleet | Measure-AutoModeCost -Period Hour -SpotPrice 0.03 | Where-Object { `$_ -is [EksAutoMode.CostLine] } |
+    ForEach-Object { '{0}|{1}|{2}|{3}|{4}|{5}|{6}' -f `$_.InstanceType, `$_.Region, `$_.CapacityType, `$_.LaunchType, `$_.FeeApplies, `$_.FeeHourlyPrice, `$_.NodePool }
+"@
+        $result.Error | Should -BeNullOrEmpty
+        $result.Output | Should -Contain 'c6g.large|ap-northeast-1|OnDemand|AutoModeBuiltIn|True|0.01027|general-purpose'
+        $result.Output | Should -Contain 'c6g.large|ap-northeast-1|Spot|ManagedNodeGroup|False|0|'
     }
 }
