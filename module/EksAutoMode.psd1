@@ -23,6 +23,7 @@
         'Formats/Validation.Format.ps1xml'
         'Formats/Conversion.Format.ps1xml'
         'Formats/Aws.Format.ps1xml'
+        'Formats/Pricing.Format.ps1xml'
     )
     TypesToProcess        = @()
 
@@ -35,6 +36,9 @@
         'ConvertTo-OssKarpenter'
         'ConvertFrom-OssKarpenter'
         'Get-AutoModeCluster'
+        'Measure-AutoModeCost'
+        'Get-AutoModePrice'
+        'Update-AutoModePriceCache'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()
