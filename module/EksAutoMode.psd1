@@ -22,6 +22,8 @@
         'Formats/Knowledge.Format.ps1xml'
         'Formats/Validation.Format.ps1xml'
         'Formats/Conversion.Format.ps1xml'
+        'Formats/Aws.Format.ps1xml'
+        'Formats/Pricing.Format.ps1xml'
     )
     TypesToProcess        = @()
 
@@ -33,6 +35,10 @@
         'Test-NodePoolSpec'
         'ConvertTo-OssKarpenter'
         'ConvertFrom-OssKarpenter'
+        'Get-AutoModeCluster'
+        'Measure-AutoModeCost'
+        'Get-AutoModePrice'
+        'Update-AutoModePriceCache'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()
