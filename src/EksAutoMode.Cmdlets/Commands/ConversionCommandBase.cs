@@ -15,7 +15,7 @@ namespace EksAutoMode.Commands;
 public abstract class ConversionCommandBase : EksAutoModeCmdlet
 {
     private static readonly string[] ManifestExtensions = { ".yaml", ".yml", ".json" };
-    private readonly List<ConvertedDocument> _forYaml = new();
+    private readonly System.Text.StringBuilder _forYaml = new();   // only the text: the documents (and their trees) are not kept
     private readonly List<string> _pendingText = new();
     private readonly HashSet<string> _writtenNames = new(StringComparer.OrdinalIgnoreCase);
     private ManifestConverter? _converter;
@@ -93,9 +93,9 @@ public abstract class ConversionCommandBase : EksAutoModeCmdlet
     protected override void EndProcessing()
     {
         FlushText();
-        if (AsYaml && _forYaml.Count > 0)
+        if (AsYaml && _forYaml.Length > 0)
         {
-            WriteObject(ManifestConverter.JoinYaml(_forYaml));
+            WriteObject(_forYaml.ToString());
         }
 
         CompleteProgress(Activity);
@@ -186,7 +186,7 @@ public abstract class ConversionCommandBase : EksAutoModeCmdlet
     {
         if (doc.IsValid && AsYaml)
         {
-            _forYaml.Add(doc);
+            _forYaml.Append(ManifestConverter.JoinYaml(new[] { doc }));
             return;
         }
 
