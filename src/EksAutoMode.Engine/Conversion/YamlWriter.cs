@@ -277,8 +277,8 @@ internal static class YamlWriter
     {
         if (!scalar.IsString)
         {
-            // Booleans and integers in canonical form (true/false, decimal); floats as written.
-            sb.Append(' ').Append(NodePaths.Canonical(scalar)).Append('\n');
+            // Booleans and integers in canonical form (true/false, decimal); floats in a form YAML 1.1 and 1.2 both read as floats.
+            sb.Append(' ').Append(scalar.ResolvedType == ScalarType.Float ? FormatFloat(scalar) : NodePaths.Canonical(scalar)).Append('\n');
             return;
         }
 
@@ -307,6 +307,46 @@ internal static class YamlWriter
         }
 
         sb.Append(' ').Append(FormatString(s)).Append('\n');
+    }
+
+    /// <summary>1000.0, 1.5, 1.0e+20, .inf, -.inf, .nan: always a dot, exponents signed (YAML 1.1 needs both).</summary>
+    internal static string FormatFloat(ScalarNode scalar)
+    {
+        if (!scalar.TryGetDouble(out double d))
+        {
+            return scalar.Value ?? "";
+        }
+
+        if (double.IsNaN(d))
+        {
+            return ".nan";
+        }
+
+        if (double.IsInfinity(d))
+        {
+            return d > 0 ? ".inf" : "-.inf";
+        }
+
+        string r = d.ToString("R", CultureInfo.InvariantCulture);
+        int e = r.IndexOfAny(new[] { 'E', 'e' });
+        if (e < 0)
+        {
+            return r.Contains('.') ? r : r + ".0";
+        }
+
+        string mantissa = r[..e];
+        string exponent = r[(e + 1)..];
+        if (!mantissa.Contains('.'))
+        {
+            mantissa += ".0";
+        }
+
+        if (exponent[0] != '+' && exponent[0] != '-')
+        {
+            exponent = "+" + exponent;
+        }
+
+        return mantissa + "e" + exponent;
     }
 
     private static bool CanUseLiteralBlock(string s)

@@ -243,3 +243,51 @@ public class YamlWriterTests
         Assert.Equal("\"yes\": v\nkubernetes.io/role/elb: \"1\"\n", yaml);
     }
 }
+
+public class YamlWriterFloatAndListTests
+{
+    [Theory]
+    [InlineData("1e3", "1000.0")]
+    [InlineData("1.5", "1.5")]
+    [InlineData("-2.", "-2.0")]
+    [InlineData("1e20", "1.0e+20")]
+    [InlineData("2.5e-7", "2.5e-07")]
+    [InlineData(".inf", ".inf")]
+    [InlineData("-.Inf", "-.inf")]
+    [InlineData(".NaN", ".nan")]
+    public void Floats_are_written_so_YAML_1_1_and_1_2_both_read_a_float(string source, string expected)
+    {
+        var root = new MappingNode();
+        root.Set("f", ScalarNode.Plain(source));
+        string yaml = YamlWriter.Write(root);
+        Assert.Equal($"f: {expected}\n", yaml);
+        Assert.Matches(@"^f: ([-+]?([0-9][0-9_]*)?\.[0-9.]*([eE][-+][0-9]+)?|[-+]?\.inf|\.nan)\n$", yaml);   // the YAML 1.1 float pattern
+        var back = (ScalarNode)ManifestReader.ReadText(yaml).Documents[0].Root["f"]!;
+        Assert.Equal(ScalarType.Float, back.ResolvedType);
+    }
+
+    [Fact]
+    public void Items_of_a_kind_List_convert_one_by_one()
+    {
+        const string list = """
+            apiVersion: v1
+            kind: List
+            items:
+            - apiVersion: eks.amazonaws.com/v1
+              kind: NodeClass
+              metadata: {name: a}
+              spec: {role: R, subnetSelectorTerms: [{id: subnet-1}], securityGroupSelectorTerms: [{id: sg-1}]}
+            - apiVersion: karpenter.sh/v1
+              kind: NodePool
+              metadata: {name: p}
+              spec:
+                template:
+                  spec:
+                    nodeClassRef: {group: eks.amazonaws.com, kind: NodeClass, name: a}
+                    requirements: [{key: eks.amazonaws.com/instance-cpu, operator: Gt, values: ["3"]}]
+            """;
+        var docs = ConversionTestHelpers.Convert(EksAutoMode.Engine.Conversion.ConversionDirection.AutoToOss, list).Select(i => i.Document!).ToList();
+        Assert.Equal(new[] { "EC2NodeClass", "NodePool" }, docs.Select(d => d.TargetKind));
+        Assert.All(docs, d => Assert.True(d.IsValid, string.Join("\n", d.ValidationErrors)));
+    }
+}
