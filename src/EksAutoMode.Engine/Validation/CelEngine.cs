@@ -18,6 +18,8 @@ internal sealed class CelProgram
     public string Expression { get; }
 
     internal CelProgramDelegate Program { get; }
+
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, (object? Value, string? Error)> Memo { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -60,6 +62,81 @@ internal static class CelEngine
         catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
         {
             return (null, GoError(e));
+        }
+    }
+
+    /// <summary>
+    /// Evaluates with a per-program memo keyed by a canonical form of <c>self</c>. CEL rules are pure functions
+    /// of <c>self</c>, so equal values give equal results; manifests repeat values a lot (requirement keys,
+    /// selector terms, label maps), and the memo saves the interpreter's cost for each repeat. Bounded.
+    /// </summary>
+    public static (object? Value, string? Error) EvaluateMemoized(CelProgram program, object? self)
+    {
+        string key = CanonicalKey(self);
+        if (program.Memo.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var result = Evaluate(program, self);
+        if (program.Memo.Count < MemoLimit)
+        {
+            program.Memo.TryAdd(key, result);
+        }
+
+        return result;
+    }
+
+    private const int MemoLimit = 4096;
+
+    internal static string CanonicalKey(object? value)
+    {
+        var sb = new StringBuilder();
+        AppendKey(sb, value);
+        return sb.ToString();
+    }
+
+    private static void AppendKey(StringBuilder sb, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                sb.Append('n');
+                break;
+            case string s:
+                sb.Append('s').Append(s.Length).Append(':').Append(s);
+                break;
+            case bool b:
+                sb.Append(b ? 'T' : 'F');
+                break;
+            case long l:
+                sb.Append('i').Append(l).Append(';');
+                break;
+            case double d:
+                sb.Append('d').Append(d.ToString("R", CultureInfo.InvariantCulture)).Append(';');
+                break;
+            case Dictionary<string, object?> map:
+                sb.Append('{');
+                foreach (var (k, v) in map)
+                {
+                    sb.Append(k.Length).Append(':').Append(k);
+                    AppendKey(sb, v);
+                }
+
+                sb.Append('}');
+                break;
+            case List<object?> list:
+                sb.Append('[');
+                foreach (var v in list)
+                {
+                    AppendKey(sb, v);
+                }
+
+                sb.Append(']');
+                break;
+            default:
+                sb.Append('?').Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append(';');
+                break;
         }
     }
 
