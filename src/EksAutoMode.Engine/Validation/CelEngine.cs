@@ -54,7 +54,8 @@ internal static class CelEngine
             object? result = program.Program(new Dictionary<string, object?>(1) { ["self"] = self });
             if (result is not null && result.GetType().Name == "CelNoSuchField")
             {
-                return (null, "no such key: " + NoSuchKeyName(result.ToString()));
+                string? marker = result.GetType().GetProperty("Message")?.GetValue(result) as string;
+                return (null, "no such key: " + NoSuchKeyName(marker));
             }
 
             return (result, null);
@@ -169,6 +170,13 @@ internal static class CelEngine
             case "CelDivideByZeroException":
                 return "division by zero";
             case "CelNoSuchOverloadException":
+                // An absent field reaches a function as the package's CelNoSuchField marker; cel-go reports the key.
+                if (message.Contains("NoSuchField", StringComparison.Ordinal))
+                {
+                    var key = Regex.Match(message, "field '([^']*)'");
+                    return "no such key" + (key.Success ? ": " + key.Groups[1].Value : string.Empty);
+                }
+
                 return "no such overload";
             case "RegexMatchTimeoutException":
                 return "regular expression evaluation timed out";
@@ -188,7 +196,12 @@ internal static class CelEngine
             return "?";
         }
 
-        var m = Regex.Match(text, "'([^']*)'");
+        var m = Regex.Match(text, "field '([^']*)'");
+        if (!m.Success)
+        {
+            m = Regex.Match(text, "'([^']*)'");
+        }
+
         return m.Success ? m.Groups[1].Value : text;
     }
 
