@@ -21,6 +21,9 @@
     FormatsToProcess      = @(
         'Formats/Knowledge.Format.ps1xml'
         'Formats/Validation.Format.ps1xml'
+        'Formats/Conversion.Format.ps1xml'
+        'Formats/Aws.Format.ps1xml'
+        'Formats/Pricing.Format.ps1xml'
     )
     TypesToProcess        = @()
 
@@ -30,6 +33,12 @@
         'Test-AutoModeManifest'
         'Test-NodeClassSpec'
         'Test-NodePoolSpec'
+        'ConvertTo-OssKarpenter'
+        'ConvertFrom-OssKarpenter'
+        'Get-AutoModeCluster'
+        'Measure-AutoModeCost'
+        'Get-AutoModePrice'
+        'Update-AutoModePriceCache'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()
