@@ -6,6 +6,8 @@
        and validated by the engine (ManifestReader + ManifestValidator: schema, CEL, policy), divided by the time
        YamlDotNet alone takes to parse the same documents (YamlStream.Load). Best of 3 rounds after a warm-up,
        in the console harness bench/ValidationHarness. Target: ratio <= 2.
+       Then 50,000 mutated documents through reader and validator (the unit suite runs 10,000): no unhandled
+       exception, no case over 1 s.
     2. End to end: Test-AutoModeManifest -Quiet over 1,000 files in a fresh pwsh with the built module, against
        the baseline of reading the same files with Get-Content -Raw in the same process. Target: <= 3 s.
 #>
@@ -24,6 +26,12 @@ if ($LASTEXITCODE -ne 0) { throw "The validation harness failed: $line" }
 if ($line -notmatch 'baselineMs=([\d.]+) engineMs=([\d.]+) ratio=([\d.]+)') { throw "Unexpected harness output: $line" }
 $ratio = [double]$Matches[3]
 'validation engine: 10,000 documents; YamlDotNet parse-only {0:N0} ms; engine (read + schema + CEL + policy) {1:N0} ms; ratio {2:N2} (target <= 2: {3})' -f [double]$Matches[1], [double]$Matches[2], $ratio, $(if ($ratio -le 2) { 'met' } else { 'NOT met' })
+
+# ---- 1b. a larger fuzz run than the unit suite's 10,000 cases ----
+$fuzz = & dotnet $dll (Join-Path $root 'examples') fuzz 50000
+if ($LASTEXITCODE -ne 0) { throw "The fuzz run failed: $fuzz" }
+if ($fuzz -notmatch 'fuzzCases=(\d+) exceptions=(\d+) slowestMs=([\d.]+) totalMs=(\d+)') { throw "Unexpected fuzz output: $fuzz" }
+'validation fuzz: {0:N0} mutated documents in {1:N0} ms; unhandled exceptions {2} (target 0: {3}); slowest case {4:N1} ms (hang guard 1000 ms: {5})' -f [int]$Matches[1], [double]$Matches[4], [int]$Matches[2], $(if ([int]$Matches[2] -eq 0) { 'met' } else { 'NOT met' }), [double]$Matches[3], $(if ([double]$Matches[3] -lt 1000) { 'met' } else { 'NOT met' })
 
 # ---- 2. end to end over 1,000 files ----
 $dir = Join-Path ([IO.Path]::GetTempPath()) ('eam-bench-' + [guid]::NewGuid().ToString('n'))

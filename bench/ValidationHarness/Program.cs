@@ -7,7 +7,15 @@ using YamlDotNet.RepresentationModel;
 // Builds N documents by cycling the example manifests (each with a unique name), then measures, best of rounds:
 //   baseline: YamlDotNet parse-only (YamlStream.Load of each document: the full node tree, no validation);
 //   engine:   ManifestReader.ReadText + ManifestValidator.Validate of each document (read + schema + CEL + policy).
+// Or: ValidationHarness <examples-dir> fuzz <cases>
 string dir = args.Length > 0 ? args[0] : "examples";
+if (args.Length > 2 && args[1] == "fuzz")
+{
+    var fuzzSeeds = Directory.GetFiles(dir, "*.yaml", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).Select(File.ReadAllText).ToArray();
+    Console.WriteLine(Fuzz.Run(fuzzSeeds, int.Parse(args[2])));
+    return;
+}
+
 int count = args.Length > 1 ? int.Parse(args[1]) : 10_000;
 int rounds = args.Length > 2 ? int.Parse(args[2]) : 3;
 var seeds = Directory.GetFiles(dir, "*.yaml", SearchOption.AllDirectories).OrderBy(f => f, StringComparer.Ordinal).Select(File.ReadAllText).ToArray();
