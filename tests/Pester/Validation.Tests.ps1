@@ -234,3 +234,14 @@ Describe 'Test-NodePoolSpec' {
         (Get-Help Test-NodePoolSpec).Synopsis | Should -Match 'NodePool'
     }
 }
+
+Describe 'Validation of conversion results' {
+    It 'takes ConvertTo-OssKarpenter output from the pipeline (its Yaml property) and validates it for Karpenter' {
+        $converted = @(ConvertTo-OssKarpenter -Path (Join-Path $script:Examples 'automode/custom-nodepool.yaml'))
+        $converted.Count | Should -BeGreaterThan 0
+        $ok = @($converted | Test-AutoModeManifest -PassThru)
+        $ok.Count | Should -Be $converted.Count
+        $ok.Target | Sort-Object -Unique | Should -Be 'Karpenter'
+        $ok.RuleId | Sort-Object -Unique | Should -Be 'OK'
+    }
+}
