@@ -21,6 +21,7 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
 
     private ValidationRun? _run;
     private int _fileIndex;
+    private readonly System.Diagnostics.Stopwatch _progressClock = System.Diagnostics.Stopwatch.StartNew();
 
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
@@ -131,8 +132,10 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
         foreach (string file in files)
         {
             CancellationToken.ThrowIfCancellationRequested();
-            if (files.Count > 1)
+            if (files.Count > 1 && (_progressClock.ElapsedMilliseconds >= 250 || _fileIndex == 0))
             {
+                // Throttled: progress records are costly in some hosts, and hundreds per second help no one.
+                _progressClock.Restart();
                 WriteItemProgress(Activity, _fileIndex, files.Count, file);
             }
 

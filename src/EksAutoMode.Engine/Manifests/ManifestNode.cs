@@ -66,13 +66,30 @@ public sealed partial class ScalarNode : ManifestNode
         Tag = string.IsNullOrEmpty(tag) ? null : tag;
     }
 
-    /// <summary>The text (null only for a null built from .NET values).</summary>
-    public string? Value { get; set; }
+    private string? _value;
+    private ScalarStyle _style;
+    private string? _tag;
+    private ScalarType? _resolved;
 
-    public ScalarStyle Style { get; set; }
+    /// <summary>The text (null only for a null built from .NET values).</summary>
+    public string? Value
+    {
+        get => _value;
+        set { _value = value; _resolved = null; }
+    }
+
+    public ScalarStyle Style
+    {
+        get => _style;
+        set { _style = value; _resolved = null; }
+    }
 
     /// <summary>Explicit tag, e.g. <c>tag:yaml.org,2002:str</c> (written <c>!!str</c>); null when untagged.</summary>
-    public string? Tag { get; set; }
+    public string? Tag
+    {
+        get => _tag;
+        set { _tag = value; _resolved = null; }
+    }
 
     /// <summary>A string scalar (double-quoted style, so it stays a string whatever it says).</summary>
     public static ScalarNode String(string value) => new(value, ScalarStyle.DoubleQuoted);
@@ -96,9 +113,10 @@ public sealed partial class ScalarNode : ManifestNode
     /// The YAML 1.2 core-schema resolution: an explicit standard tag wins; quoted and block scalars are strings;
     /// plain scalars are null / bool / int / float when they match the core-schema patterns, else strings.
     /// </summary>
-    public ScalarType ResolvedType
+    public ScalarType ResolvedType => _resolved ??= Resolve();
+
+    private ScalarType Resolve()
     {
-        get
         {
             if (Tag is not null && Tag.StartsWith(TagPrefix, StringComparison.Ordinal))
             {
@@ -290,8 +308,9 @@ public sealed class MappingEntry
 /// <summary>An ordered mapping (YAML mapping / JSON object) keyed by scalar text.</summary>
 public sealed class MappingNode : ManifestNode
 {
+    private const int IndexThreshold = 8;
     private readonly List<MappingEntry> _entries = new();
-    private readonly Dictionary<string, int> _index = new(StringComparer.Ordinal);
+    private Dictionary<string, int>? _index;
 
     public IReadOnlyList<MappingEntry> Entries => _entries;
 
@@ -304,11 +323,12 @@ public sealed class MappingNode : ManifestNode
     /// <summary>The value for <paramref name="key"/>, or null when absent.</summary>
     public ManifestNode? this[string key] => TryGetValue(key, out var v) ? v : null;
 
-    public bool ContainsKey(string key) => _index.ContainsKey(key);
+    public bool ContainsKey(string key) => IndexOf(key) >= 0;
 
     public bool TryGetValue(string key, out ManifestNode value)
     {
-        if (_index.TryGetValue(key, out int i))
+        int i = IndexOf(key);
+        if (i >= 0)
         {
             value = _entries[i].Value;
             return true;
@@ -318,7 +338,44 @@ public sealed class MappingNode : ManifestNode
         return false;
     }
 
-    public MappingEntry? GetEntry(string key) => _index.TryGetValue(key, out int i) ? _entries[i] : null;
+    public MappingEntry? GetEntry(string key)
+    {
+        int i = IndexOf(key);
+        return i >= 0 ? _entries[i] : null;
+    }
+
+    private int IndexOf(string key)
+    {
+        if (_index is not null)
+        {
+            return _index.TryGetValue(key, out int i) ? i : -1;
+        }
+
+        for (int i = 0; i < _entries.Count; i++)
+        {
+            if (string.Equals(_entries[i].KeyText, key, StringComparison.Ordinal))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private void Reindex()
+    {
+        if (_entries.Count < IndexThreshold)
+        {
+            _index = null;
+            return;
+        }
+
+        _index = new Dictionary<string, int>(_entries.Count, StringComparer.Ordinal);
+        for (int j = 0; j < _entries.Count; j++)
+        {
+            _index[_entries[j].KeyText] = j;
+        }
+    }
 
     /// <summary>The value as a string when it is a non-null scalar; otherwise null.</summary>
     public string? GetString(string key) => this[key] is ScalarNode { IsNull: false } s ? s.Value : null;
@@ -331,14 +388,22 @@ public sealed class MappingNode : ManifestNode
     public void Set(ScalarNode key, ManifestNode value)
     {
         string text = key.Value ?? "null";
-        if (_index.TryGetValue(text, out int i))
+        int i = IndexOf(text);
+        if (i >= 0)
         {
             _entries[i] = new MappingEntry(key, value);
         }
         else
         {
-            _index[text] = _entries.Count;
             _entries.Add(new MappingEntry(key, value));
+            if (_index is not null)
+            {
+                _index[text] = _entries.Count - 1;
+            }
+            else if (_entries.Count >= IndexThreshold)
+            {
+                Reindex();
+            }
         }
     }
 
@@ -348,18 +413,14 @@ public sealed class MappingNode : ManifestNode
 
     public bool Remove(string key)
     {
-        if (!_index.TryGetValue(key, out int i))
+        int i = IndexOf(key);
+        if (i < 0)
         {
             return false;
         }
 
         _entries.RemoveAt(i);
-        _index.Clear();
-        for (int j = 0; j < _entries.Count; j++)
-        {
-            _index[_entries[j].KeyText] = j;
-        }
-
+        Reindex();
         return true;
     }
 

@@ -18,6 +18,8 @@ internal sealed class CelProgram
     public string Expression { get; }
 
     internal CelProgramDelegate Program { get; }
+
+    internal System.Collections.Concurrent.ConcurrentDictionary<string, (object? Value, string? Error)> Memo { get; } = new(StringComparer.Ordinal);
 }
 
 /// <summary>
@@ -52,7 +54,8 @@ internal static class CelEngine
             object? result = program.Program(new Dictionary<string, object?>(1) { ["self"] = self });
             if (result is not null && result.GetType().Name == "CelNoSuchField")
             {
-                return (null, "no such key: " + NoSuchKeyName(result.ToString()));
+                string? marker = result.GetType().GetProperty("Message")?.GetValue(result) as string;
+                return (null, "no such key: " + NoSuchKeyName(marker));
             }
 
             return (result, null);
@@ -60,6 +63,81 @@ internal static class CelEngine
         catch (Exception e) when (e is not OutOfMemoryException and not StackOverflowException)
         {
             return (null, GoError(e));
+        }
+    }
+
+    /// <summary>
+    /// Evaluates with a per-program memo keyed by a canonical form of <c>self</c>. CEL rules are pure functions
+    /// of <c>self</c>, so equal values give equal results; manifests repeat values a lot (requirement keys,
+    /// selector terms, label maps), and the memo saves the interpreter's cost for each repeat. Bounded.
+    /// </summary>
+    public static (object? Value, string? Error) EvaluateMemoized(CelProgram program, object? self)
+    {
+        string key = CanonicalKey(self);
+        if (program.Memo.TryGetValue(key, out var cached))
+        {
+            return cached;
+        }
+
+        var result = Evaluate(program, self);
+        if (program.Memo.Count < MemoLimit)
+        {
+            program.Memo.TryAdd(key, result);
+        }
+
+        return result;
+    }
+
+    private const int MemoLimit = 4096;
+
+    internal static string CanonicalKey(object? value)
+    {
+        var sb = new StringBuilder();
+        AppendKey(sb, value);
+        return sb.ToString();
+    }
+
+    private static void AppendKey(StringBuilder sb, object? value)
+    {
+        switch (value)
+        {
+            case null:
+                sb.Append('n');
+                break;
+            case string s:
+                sb.Append('s').Append(s.Length).Append(':').Append(s);
+                break;
+            case bool b:
+                sb.Append(b ? 'T' : 'F');
+                break;
+            case long l:
+                sb.Append('i').Append(l).Append(';');
+                break;
+            case double d:
+                sb.Append('d').Append(d.ToString("R", CultureInfo.InvariantCulture)).Append(';');
+                break;
+            case Dictionary<string, object?> map:
+                sb.Append('{');
+                foreach (var (k, v) in map)
+                {
+                    sb.Append(k.Length).Append(':').Append(k);
+                    AppendKey(sb, v);
+                }
+
+                sb.Append('}');
+                break;
+            case List<object?> list:
+                sb.Append('[');
+                foreach (var v in list)
+                {
+                    AppendKey(sb, v);
+                }
+
+                sb.Append(']');
+                break;
+            default:
+                sb.Append('?').Append(Convert.ToString(value, CultureInfo.InvariantCulture)).Append(';');
+                break;
         }
     }
 
@@ -92,6 +170,13 @@ internal static class CelEngine
             case "CelDivideByZeroException":
                 return "division by zero";
             case "CelNoSuchOverloadException":
+                // An absent field reaches a function as the package's CelNoSuchField marker; cel-go reports the key.
+                if (message.Contains("NoSuchField", StringComparison.Ordinal))
+                {
+                    var key = Regex.Match(message, "field '([^']*)'");
+                    return "no such key" + (key.Success ? ": " + key.Groups[1].Value : string.Empty);
+                }
+
                 return "no such overload";
             case "RegexMatchTimeoutException":
                 return "regular expression evaluation timed out";
@@ -111,7 +196,12 @@ internal static class CelEngine
             return "?";
         }
 
-        var m = Regex.Match(text, "'([^']*)'");
+        var m = Regex.Match(text, "field '([^']*)'");
+        if (!m.Success)
+        {
+            m = Regex.Match(text, "'([^']*)'");
+        }
+
         return m.Success ? m.Groups[1].Value : text;
     }
 

@@ -316,7 +316,7 @@ internal sealed class SchemaValidator
                 continue;
             }
 
-            var (result, error) = CelEngine.Evaluate(rule.Program, value);
+            var (result, error) = CelEngine.EvaluateMemoized(rule.Program, value);
             string ruleId = rule.RuleId ?? "K8S-Cel";
             if (error is not null)
             {
