@@ -60,6 +60,9 @@ Describe 'ConvertTo-OssKarpenter' {
         $fromJson.Yaml | Should -Match '- name: my-nodes'
         $fromJson.Yaml | Should -Match 'volumeSize: 120Gi'
 
+        $texts = (Get-Content -Raw (Join-Path $auto 'gpu-nodepool.yaml')), (Get-Content -Raw (Join-Path $auto 'builtin-default-nodeclass.yaml'))
+        (ConvertTo-OssKarpenter -InputObject $texts).TargetName | Should -Be @('gpu', 'default')
+
         $fromHashtable = ConvertTo-OssKarpenter -InputObject @{ apiVersion = 'eks.amazonaws.com/v1'; kind = 'NodeClass'; metadata = @{ name = 'h' }; spec = @{ role = 'R' } } -ClusterName prod -AmiAlias al2023@latest -MetadataHopLimit 2
         $fromHashtable.Yaml | Should -Match 'rootVolume: true'
         $fromHashtable.Yaml | Should -Match 'httpPutResponseHopLimit: 2'

@@ -111,6 +111,14 @@ public abstract class ConversionCommandBase : EksAutoModeCmdlet
             case string text:
                 _pendingText.Add(text);
                 return;
+            case IEnumerable list when value is not IDictionary && list.Cast<object?>().Select(o => o is PSObject p ? p.BaseObject : o).All(o => o is string):
+                // -InputObject 'yaml1', 'yaml2' (an array given as a parameter): each element is text.
+                foreach (object? o in list)
+                {
+                    _pendingText.Add((string)(o is PSObject p ? p.BaseObject : o)!);
+                }
+
+                return;
             case FileSystemInfo fsi:
                 FlushText();
                 ConvertFiles(ResolveFiles(new[] { fsi.FullName }, literal: true, recurse: Recurse, ManifestExtensions));
