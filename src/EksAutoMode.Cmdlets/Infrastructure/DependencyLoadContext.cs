@@ -62,21 +62,30 @@ internal sealed class DependencyLoadContext : AssemblyLoadContext
 /// </summary>
 public sealed class ModuleInitializer : IModuleAssemblyInitializer, IModuleAssemblyCleanup
 {
-    private static int s_hooked;
+    // Every runspace that imports the module calls OnImport (e.g. ForEach-Object -Parallel); the hook
+    // stays while any of them still has the module, so one Remove-Module cannot break the others.
+    private static readonly object s_gate = new();
+    private static int s_imports;
 
     public void OnImport()
     {
-        if (Interlocked.Exchange(ref s_hooked, 1) == 0)
+        lock (s_gate)
         {
-            AssemblyLoadContext.Default.Resolving += ResolveEngine;
+            if (s_imports++ == 0)
+            {
+                AssemblyLoadContext.Default.Resolving += ResolveEngine;
+            }
         }
     }
 
     public void OnRemove(PSModuleInfo psModuleInfo)
     {
-        if (Interlocked.Exchange(ref s_hooked, 0) == 1)
+        lock (s_gate)
         {
-            AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+            if (s_imports > 0 && --s_imports == 0)
+            {
+                AssemblyLoadContext.Default.Resolving -= ResolveEngine;
+            }
         }
     }
 
