@@ -1,0 +1,77 @@
+using System.Management.Automation;
+using EksAutoMode.Engine;
+using EksAutoMode.Engine.Kubernetes;
+
+namespace EksAutoMode.Infrastructure;
+
+/// <summary>
+/// Base of cmdlets that read a cluster's Kubernetes API. Connection order: -KubeConfigPath/-Context (a
+/// kubeconfig; exec plugins such as 'aws eks get-token' work), else -ClusterName (EKS DescribeCluster with the
+/// AWS common parameters → endpoint, cluster CA and an in-process token; no kubeconfig or AWS CLI needed),
+/// else the default kubeconfig (KUBECONFIG or ~/.kube/config).
+/// </summary>
+public abstract class KubernetesCmdlet : AwsCmdlet
+{
+    private KubernetesConnection? _connection;
+    private string? _connectionKey;
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("KubeConfig")]
+    public string? KubeConfigPath { get; set; }
+
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Alias("KubeContext")]
+    public string? Context { get; set; }
+
+    /// <summary>The EKS cluster to connect to without a kubeconfig.</summary>
+    [Parameter(ValueFromPipelineByPropertyName = true)]
+    public string? ClusterName { get; set; }
+
+    protected KubernetesConnection GetKubernetesConnection()
+    {
+        string key = string.Join('\u001f', KubeConfigPath, Context, ClusterName);
+        if (_connection is not null && _connectionKey == key)
+        {
+            return _connection;
+        }
+
+        _connection?.Dispose();
+        _connection = null;
+        try
+        {
+            if (KubeConfigPath is not null || Context is not null || ClusterName is null)
+            {
+                string? path = KubeConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(KubeConfigPath);
+                _connection = KubernetesConnection.FromKubeConfig(path, Context);
+            }
+            else
+            {
+                var session = GetAwsSession();
+                _connection = RunAws(ct => KubernetesConnection.ForEksClusterAsync(session, ClusterName, ct));
+            }
+        }
+        catch (EngineException ex)
+        {
+            ThrowEngineError(ex);
+        }
+
+        _connectionKey = key;
+        WriteDebug($"Kubernetes connection from {_connection!.Source}: {_connection.Server}");
+        foreach (string warning in _connection.Warnings)
+        {
+            WriteWarning(warning);
+        }
+
+        return _connection;
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _connection?.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+}
