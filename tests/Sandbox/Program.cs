@@ -28,6 +28,7 @@ internal sealed class Options
     public string? Faults;
     public bool ExitOnStdinClose;
     public bool Verbose;
+    public bool NoStaticToken;
 
     public static Options Parse(string[] args)
     {
@@ -46,8 +47,9 @@ internal sealed class Options
                 case "--faults": o.Faults = Next(); break;
                 case "--exit-on-stdin-close": o.ExitOnStdinClose = true; break;
                 case "--verbose": o.Verbose = true; break;
+                case "--no-static-token": o.NoStaticToken = true; break;
                 case "--help" or "-h":
-                    Console.Error.WriteLine("EksAutoMode.Sandbox --scenario <name-or-path> [--port 0] [--tls] [--seed N] [--generate-nodes N] [--faults \"op=kind[:ms][@p][#n];...\"] [--exit-on-stdin-close] [--verbose]");
+                    Console.Error.WriteLine("EksAutoMode.Sandbox --scenario <name-or-path> [--port 0] [--tls] [--seed N] [--generate-nodes N] [--faults \"op=kind[:ms][@p][#n];...\"] [--exit-on-stdin-close] [--no-static-token] [--verbose]");
                     Environment.Exit(0);
                     break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --help.");
@@ -72,23 +74,79 @@ public static class Program
             Verbose = opt.Verbose;
             faults = new Faults(opt.Seed, opt.Faults);
             world = ScenarioLoader.Load(ScenarioLoader.Resolve(opt.Scenario), opt.Seed, opt.GenerateNodes);
+            if (opt.NoStaticToken) world.StaticToken = "";
         }
         catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or InvalidDataException or InvalidOperationException or YamlDotNet.Core.YamlException)
         {
             Console.Error.WriteLine($"sandbox: {e.Message}");
             return 2;
         }
-        return Run(opt, world, faults);
+        SandboxHost host;
+        try
+        {
+            host = SandboxHost.Start(opt, world, faults);
+        }
+        catch (IOException e)
+        {
+            Console.Error.WriteLine($"sandbox: cannot listen: {e.Message}");
+            return 3;
+        }
+        Console.Out.WriteLine(host.Info.ToJsonString());
+        Console.Out.Flush();
+        if (opt.ExitOnStdinClose)
+        {
+            var t = new Thread(() =>
+            {
+                try { while (Console.In.ReadLine() != null) { } } catch (IOException) { }
+                host.Lifetime?.StopApplication();
+            }) { IsBackground = true, Name = "stdin-watch" };
+            t.Start();
+        }
+        host.App.WaitForShutdown();
+        host.DeleteFiles();
+        return 0;
+    }
+}
+
+/// <summary>A running sandbox (also used in-process by the xUnit tests).</summary>
+internal sealed class SandboxHost : IAsyncDisposable
+{
+    public WebApplication App = null!;
+    public JsonObject Info = null!;
+    public World World = null!;
+    public Faults Faults = null!;
+    public RequestCounter Counter = null!;
+    public IHostApplicationLifetime? Lifetime;
+    public string? CaPath;
+
+    public static SandboxHost Start(string scenario, int seed = 1, int generateNodes = 0, string? faults = null, bool tls = false)
+    {
+        var opt = new Options { Scenario = scenario, Seed = seed, GenerateNodes = generateNodes, Faults = faults, Tls = tls };
+        var f = new Faults(seed, faults);
+        var w = ScenarioLoader.Load(ScenarioLoader.Resolve(scenario), seed, generateNodes);
+        return Start(opt, w, f);
     }
 
-    private static int FreePort()
+    public void DeleteFiles()
+    {
+        if (CaPath != null) try { File.Delete(CaPath); } catch (IOException) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        DeleteFiles();
+    }
+
+    internal static int FreePort()
     {
         using var l = new TcpListener(IPAddress.Loopback, 0);
         l.Start();
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
-    private static int Run(Options opt, World world, Faults faults)
+    internal static SandboxHost Start(Options opt, World world, Faults faults)
     {
         var n = world.Clusters.Count;
         var ports = new int[n + 2];
@@ -155,15 +213,7 @@ public static class Program
         });
 
         var lifetime = app.Services.GetService(typeof(IHostApplicationLifetime)) as IHostApplicationLifetime;
-        try
-        {
-            app.Start();
-        }
-        catch (IOException e)
-        {
-            Console.Error.WriteLine($"sandbox: cannot listen: {e.Message}");
-            return 3;
-        }
+        app.Start();
 
         var first = world.Identities[0];
         var info = new JsonObject
@@ -177,7 +227,7 @@ public static class Program
             ["accessKeyId"] = first.AccessKeyId,
             ["secretAccessKey"] = first.SecretAccessKey,
             ["sessionToken"] = first.SessionToken,
-            ["staticToken"] = world.StaticToken,
+            ["staticToken"] = world.StaticToken.Length == 0 ? null : world.StaticToken,
             ["scenario"] = world.ScenarioName,
             ["pid"] = Environment.ProcessId,
             ["clusters"] = new JsonArray(world.Clusters.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["region"] = c.Region, ["kubernetesUrl"] = c.KubernetesUrl }).ToArray()),
@@ -186,21 +236,7 @@ public static class Program
                 ["arn"] = i.Arn, ["accessKeyId"] = i.AccessKeyId, ["secretAccessKey"] = i.SecretAccessKey, ["sessionToken"] = i.SessionToken, ["expired"] = i.Expired,
             }).ToArray()),
         };
-        Console.Out.WriteLine(info.ToJsonString());
-        Console.Out.Flush();
-
-        if (opt.ExitOnStdinClose)
-        {
-            var t = new Thread(() =>
-            {
-                try { while (Console.In.ReadLine() != null) { } } catch (IOException) { }
-                lifetime?.StopApplication();
-            }) { IsBackground = true, Name = "stdin-watch" };
-            t.Start();
-        }
-        app.WaitForShutdown();
-        if (caPath != null) try { File.Delete(caPath); } catch (IOException) { }
-        return 0;
+        return new SandboxHost { App = app, Info = info, World = world, Faults = faults, Counter = counter, Lifetime = lifetime, CaPath = caPath };
     }
 }
 

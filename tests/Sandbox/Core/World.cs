@@ -204,7 +204,7 @@ internal static class ScenarioLoader
             ["accessConfig"] = new JsonObject { ["authenticationMode"] = "API_AND_CONFIG_MAP" },
             ["upgradePolicy"] = new JsonObject { ["supportType"] = "STANDARD" },
         };
-        foreach (var key in new[] { "computeConfig", "storageConfig", "tags", "accessConfig", "upgradePolicy", "zonalShiftConfig", "status" })
+        foreach (var key in new[] { "computeConfig", "storageConfig", "tags", "accessConfig", "upgradePolicy", "zonalShiftConfig", "status", "logging", "identity", "encryptionConfig", "health", "remoteNetworkConfig", "outpostConfig", "connectorConfig", "deletionProtection" })
             if (c[key] != null) eks[key] = c[key]!.DeepClone();
         if (c.Obj("kubernetesNetworkConfig") is { } knc) J.MergePatch(eks["kubernetesNetworkConfig"], knc.DeepClone());
         if (c.Obj("resourcesVpcConfig") is { } rvc) J.MergePatch(eks["resourcesVpcConfig"], rvc.DeepClone());
@@ -232,6 +232,11 @@ internal static class ScenarioLoader
         foreach (var a in c.Arr("addons")) ctx.Addon((JsonObject)a!);
         foreach (var a in c.Arr("accessEntries")) ctx.AccessEntry((JsonObject)a!);
         ctx.FinishNodePoolStatus();
+        // Consistency: every pod's spec.nodeName must be a node of this cluster.
+        var nodes = k.Collections[k.Find("", "v1", "nodes")!].Items;
+        foreach (var (key, pod) in k.Collections[k.Find("", "v1", "pods")!].Items)
+            if (pod["spec"].Str("nodeName") is { } node && !nodes.ContainsKey(node))
+                throw new InvalidDataException($"Scenario cluster '{cl.Name}': pod {key} is on node '{node}', which the scenario does not define.");
         return cl;
     }
 
