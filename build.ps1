@@ -114,7 +114,7 @@ function Invoke-Build {
     $cmdletsBin = Join-Path $Root "src/EksAutoMode.Cmdlets/bin/$Configuration/net8.0"
     Copy-Item (Join-Path $cmdletsBin 'EksAutoMode.Cmdlets.dll') $ModuleOut
     Copy-Item (Join-Path $cmdletsBin 'EksAutoMode.Cmdlets.pdb') $ModuleOut -ErrorAction SilentlyContinue
-    Copy-Item (Join-Path $Root 'LICENSE') $ModuleOut
+    Copy-Item (Join-Path $Root 'LICENSE'), (Join-Path $Root 'CHANGELOG.md') $ModuleOut
     Copy-Item -Recurse (Join-Path $Root 'module/Formats') (Join-Path $ModuleOut 'Formats')
 
     $version = Get-ModuleVersion

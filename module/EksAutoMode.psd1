@@ -33,7 +33,7 @@
     AliasesToExport       = @()
     VariablesToExport     = @()
 
-    FileList              = @('EksAutoMode.psd1', 'EksAutoMode.Cmdlets.dll', 'LICENSE')
+    FileList              = @('EksAutoMode.psd1', 'EksAutoMode.Cmdlets.dll', 'EksAutoMode.Cmdlets.dll-Help.xml', 'LICENSE', 'CHANGELOG.md')
 
     PrivateData           = @{
         PSData = @{
