@@ -2,11 +2,23 @@
 # -EndpointUrl, with the scenario TestData/Aws/clusters.scenario.yaml (one cluster per Auto Mode state).
 
 BeforeDiscovery {
-    $script:sandboxMissing = -not ($env:EKSAUTOMODE_SANDBOX_PATH -and (Test-Path $env:EKSAUTOMODE_SANDBOX_PATH))
+    Import-Module (Join-Path $PSScriptRoot 'Sandbox.psm1') -Force
+    $script:sandboxMissing = $false
+    try { $null = Get-EksSandboxPath } catch { $script:sandboxMissing = $true }
+    # The sandbox's own scenarios, each with what Get-AutoModeCluster must report (name=Mode per region).
+    $script:scenarioCases = @(
+        @{ Scenario = 'automode'; Region = 'us-west-2'; Expected = @('automode-eks=Auto') }
+        @{ Scenario = 'standard'; Region = 'us-west-2'; Expected = @('standard-eks=Standard') }
+        @{ Scenario = 'partial'; Region = 'us-west-2'; Expected = @('partial-eks=PartiallyEnabled', 'partial-lb-off=PartiallyEnabled', 'typo-pools=Auto', 'no-builtins=Auto') }
+        @{ Scenario = 'mixed'; Region = 'us-west-2'; Expected = @('mixed-eks=Auto') }
+        @{ Scenario = 'mixed'; Region = 'ap-northeast-1'; Expected = @('tokyo-auto=Auto') }
+        @{ Scenario = 'mixed'; Region = 'us-east-1'; Expected = @('legacy-east=Standard') }
+    )
 }
 
 BeforeAll {
     Import-Module $env:EKSAUTOMODE_MODULE_PATH -Force
+    Import-Module (Join-Path $PSScriptRoot 'Sandbox.psm1') -Force
     $script:scenario = Join-Path $PSScriptRoot 'TestData/Aws/clusters.scenario.yaml'
     # Never let a test fall through to the real instance metadata service (a non-loopback address).
     $env:AWS_EC2_METADATA_DISABLED = 'true'
@@ -21,48 +33,24 @@ BeforeAll {
     $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $script:tmpHome '.aws/credentials'
     $env:AWS_CONFIG_FILE = Join-Path $script:tmpHome '.aws/config'
 
-    function Start-TestSandbox {
-        param([string[]] $ExtraArgs = @())
-        $psi = [System.Diagnostics.ProcessStartInfo]::new('dotnet')
-        foreach ($a in @($env:EKSAUTOMODE_SANDBOX_PATH, '--scenario', $script:scenario, '--port', '0', '--exit-on-stdin-close', '--seed', '7') + $ExtraArgs) { $psi.ArgumentList.Add($a) }
-        $psi.RedirectStandardOutput = $true; $psi.RedirectStandardInput = $true; $psi.RedirectStandardError = $true; $psi.UseShellExecute = $false
-        $p = [System.Diagnostics.Process]::Start($psi)
-        $null = $p.StandardError.ReadToEndAsync()
-        $line = $p.StandardOutput.ReadLineAsync()
-        if (-not $line.Wait(60000) -or -not $line.Result) { $p.Kill($true); throw 'The sandbox did not start within 60 s.' }
-        $info = $line.Result | ConvertFrom-Json
-        $info | Add-Member -NotePropertyName Process -NotePropertyValue $p
-        return $info
-    }
-
-    function Stop-TestSandbox($Sandbox) {
-        if ($Sandbox -and $Sandbox.Process -and -not $Sandbox.Process.HasExited) {
-            $Sandbox.Process.StandardInput.Close()
-            if (-not $Sandbox.Process.WaitForExit(5000)) { $Sandbox.Process.Kill($true) }
-        }
-    }
-
     function Set-TestFault([string] $Spec) {
-        Invoke-RestMethod -Method Put -Uri "$($script:sb.adminUrl)/faults" -Body $Spec | Out-Null
-        Invoke-RestMethod -Method Post -Uri "$($script:sb.adminUrl)/requests/reset" | Out-Null
+        Set-EksSandboxFault -Sandbox $script:sb -Faults $Spec
+        Reset-EksSandboxRequestCount -Sandbox $script:sb
     }
 
-    function Get-TestRequestCount([string] $Operation) {
-        $ops = (Invoke-RestMethod -Uri "$($script:sb.adminUrl)/requests").operations
-        ($ops.PSObject.Properties | Where-Object Name -like "*$Operation" | Measure-Object -Property Value -Sum).Sum
-    }
+    function Get-TestRequestCount([string] $Operation) { Get-EksSandboxRequestCount -Sandbox $script:sb -Operation "*$Operation" }
 
     function Get-Identity([string] $Prefix) { $script:sb.identities | Where-Object accessKeyId -like "$Prefix*" | Select-Object -First 1 }
 
-    if ($env:EKSAUTOMODE_SANDBOX_PATH -and (Test-Path $env:EKSAUTOMODE_SANDBOX_PATH)) {
-        $script:sb = Start-TestSandbox
+    if (-not $sandboxMissing) {
+        $script:sb = Start-EksSandbox -Scenario $script:scenario -Seed 7
         $admin = Get-Identity 'AKIASBXCLUSTERADMIN'
         $script:aws = @{ EndpointUrl = $script:sb.awsEndpointUrl; Region = $script:sb.region; AccessKey = $admin.accessKeyId; SecretKey = $admin.secretAccessKey }
     }
 }
 
 AfterAll {
-    Stop-TestSandbox $script:sb
+    if ($script:sb) { Stop-EksSandbox -Sandbox $script:sb }
     foreach ($name in $script:savedEnv.Keys) { [Environment]::SetEnvironmentVariable($name, $script:savedEnv[$name]) }
     Remove-Item -Recurse -Force $script:tmpHome -ErrorAction SilentlyContinue
 }
@@ -174,6 +162,65 @@ Describe 'Get-AutoModeCluster against the sandbox' -Skip:$sandboxMissing {
         $watch.Elapsed.TotalSeconds | Should -BeLessThan 10 -Because 'hang guard: the 30 s response must not be awaited'
         $ps.Dispose()
         Set-TestFault ''
+    }
+}
+
+Describe 'Get-AutoModeCluster on the sandbox scenario <Scenario> in <Region>' -ForEach $scenarioCases -Skip:$sandboxMissing {
+    BeforeAll {
+        $script:scenarioSandbox = Start-EksSandbox -Scenario $Scenario
+        $script:p = @{ EndpointUrl = $scenarioSandbox.awsEndpointUrl; Region = $Region; AccessKey = $scenarioSandbox.accessKeyId; SecretKey = $scenarioSandbox.secretAccessKey }
+    }
+    AfterAll { Stop-EksSandbox -Sandbox $script:scenarioSandbox }
+
+    It 'reports every cluster of the region with the right mode' {
+        $clusters = @(Get-AutoModeCluster @p)
+        ($clusters | ForEach-Object { "$($_.Name)=$($_.Mode)" }) | Should -Be $Expected
+        $clusters.Region | Sort-Object -Unique | Should -Be $Region
+        foreach ($c in $clusters) {
+            $c.Version | Should -Match '^1\.\d+$'
+            $c.Endpoint | Should -Match '^https?://127\.0\.0\.1:'
+            if ($c.Mode -eq 'PartiallyEnabled') { $c.Advice | Should -Match 'enabled or disabled together' }
+            if ($c.Mode -eq 'Standard') { $c.RedundantAddons | Should -BeNullOrEmpty }
+            if ($c.BuiltInNodePools) { $c.NodeRoleName | Should -Not -BeNullOrEmpty }
+        }
+    }
+
+    It 'gives the details this scenario is about' {
+        switch ($Scenario) {
+            'automode' {
+                $c = Get-AutoModeCluster @p -Name automode-eks
+                $c.BuiltInNodePools | Should -Be @('general-purpose', 'system')
+                $c.NodeRoleName | Should -Be 'automode-eks-AmazonEKSAutoNodeRole'
+                $c.RedundantAddons.Name | Should -Be @('eks-pod-identity-agent')
+            }
+            'standard' {
+                $c = Get-AutoModeCluster @p -Name standard-eks
+                $c.InstalledAddons | Should -Contain 'aws-ebs-csi-driver'
+                $c.NodeRoleArn | Should -BeNullOrEmpty
+            }
+            'partial' {
+                $c = Get-AutoModeCluster @p -Name partial-eks, partial-lb-off, typo-pools, no-builtins
+                $c[0].Advice | Should -Match 'block storage off'
+                $c[1].Advice | Should -Match 'load balancing off'
+                $c[2].UnknownNodePools | Should -Be @('sytem')
+                $c[2].Advice | Should -Match "did you mean 'system'"
+                $c[3].BuiltInNodePools | Should -BeNullOrEmpty
+                $c[3].Advice | Should -Match 'No built-in node pools'
+            }
+            'mixed' {
+                if ($Region -eq 'us-west-2') {
+                    $c = Get-AutoModeCluster @p -Name mixed-eks
+                    $c.RedundantAddons.Name | Should -Be @('vpc-cni', 'kube-proxy', 'coredns')
+                    $c.ManagedNodeGroupCount | Should -BeGreaterThan 0
+                    $c.RedundantAddons[0].Advice | Should -Match 'Keep it until'
+                }
+                else {
+                    # A cluster of another region is not found from this one.
+                    $null = Get-AutoModeCluster @p -Name mixed-eks -ErrorVariable errs -ErrorAction SilentlyContinue
+                    $errs[0].FullyQualifiedErrorId | Should -BeLike 'ResourceNotFoundException,*'
+                }
+            }
+        }
     }
 }
 
