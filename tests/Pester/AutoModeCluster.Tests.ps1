@@ -314,6 +314,13 @@ aws_session_token = $($session.sessionToken)
         (Get-AutoModeCluster @ep -AK $id.accessKeyId -SK $id.secretAccessKey -Region $sb.region -ProfileName default).Name | Should -Be 'auto-prod'
     }
 
+    It 'completes -ProfileName from the shared files' {
+        $line = 'Get-AutoModeCluster -ProfileName se'
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('session')
+        $line = 'Get-AutoModeCluster -ProfileName '
+        (TabExpansion2 -inputScript $line -cursorColumn $line.Length).CompletionMatches.CompletionText | Should -Be @('default', 'sandbox', 'session')
+    }
+
     It 'gives a clear error when no region can be found' {
         Remove-Item $env:AWS_CONFIG_FILE
         try {

@@ -39,6 +39,7 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("StoredCredentials", "AWSProfileName")]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
     public string? ProfileName { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
