@@ -1,0 +1,95 @@
+# Update-AutoModePriceCache live against the project's AWS simulator (tests/Sandbox): its Pricing endpoint serves
+# real-format Price List JSON, including look-alike products (Windows, dedicated tenancy, SQL licence, unused
+# capacity reservations) that a careless filter would pick up, and the seed article's c6g.large ap-northeast-1
+# row (EC2 0.0856, fee 0.01027). Every request is SigV4-verified by the sandbox.
+
+BeforeAll {
+    Import-Module $env:EKSAUTOMODE_MODULE_PATH -Force
+    Import-Module "$PSScriptRoot/Sandbox.psm1" -Force
+    $script:saved = @{ cache = $env:EKSAUTOMODE_PRICE_CACHE; imds = $env:AWS_EC2_METADATA_DISABLED }
+    $env:AWS_EC2_METADATA_DISABLED = 'true'
+    $env:EKSAUTOMODE_PRICE_CACHE = Join-Path $TestDrive 'sandbox-prices.json'
+    $script:sb = Start-EksSandbox automode
+    $script:aws = @{
+        EndpointUrl  = $script:sb.awsEndpointUrl
+        AccessKey    = $script:sb.accessKeyId
+        SecretKey    = $script:sb.secretAccessKey
+        SessionToken = $script:sb.sessionToken
+    }
+    if (-not $script:aws.SessionToken) { $script:aws.Remove('SessionToken') }
+}
+
+AfterAll {
+    if ($script:sb) { $script:sb | Stop-EksSandbox }
+    $env:EKSAUTOMODE_PRICE_CACHE = $script:saved.cache
+    $env:AWS_EC2_METADATA_DISABLED = $script:saved.imds
+}
+
+Describe 'Update-AutoModePriceCache against the sandbox' {
+    It 'fetches EC2 prices and Auto Mode fees for two Regions and writes them to the cache' {
+        Invoke-RestMethod -Method Post -Uri "$($sb.adminUrl)/requests/reset" -NoProxy | Out-Null
+        $updates = Update-AutoModePriceCache -Region ap-northeast-1, us-east-1 @aws
+        $updates.Count | Should -Be 2
+        $updates.Region | Should -Be @('ap-northeast-1', 'us-east-1')
+        foreach ($u in $updates) {
+            $u.Ec2PriceCount | Should -BeGreaterThan 5
+            $u.FeePriceCount | Should -BeGreaterThan 5
+            $u.Currency | Should -Be 'USD'
+        }
+        (Get-EksSandboxRequestCount -Sandbox $sb -Operation 'pricing:GetProducts') | Should -BeGreaterOrEqual 4
+
+        $doc = Get-Content -Raw -LiteralPath $env:EKSAUTOMODE_PRICE_CACHE | ConvertFrom-Json
+        $doc.schemaVersion | Should -Be 1
+        $apne1 = $doc.regions.'ap-northeast-1'
+        $apne1.ec2.'c6g.large' | Should -Be 0.0856
+        $apne1.fee.'c6g.large' | Should -Be 0.01027
+        $apne1.source | Should -Match ([regex]::Escape($sb.awsEndpointUrl.TrimEnd('/')))
+        [datetimeoffset]$apne1.asOf | Should -BeGreaterThan ([datetimeoffset]::UtcNow.AddMinutes(-10))
+    }
+
+    It 'keeps Linux shared-tenancy prices only (no Windows, dedicated, SQL or zero-price look-alikes)' {
+        $doc = Get-Content -Raw -LiteralPath $env:EKSAUTOMODE_PRICE_CACHE | ConvertFrom-Json
+        # us-east-1 m5.large is 0.096 (Linux); the sandbox also serves Windows (x1.84), dedicated (x1.1) and SQL Web (+0.07) variants.
+        $doc.regions.'us-east-1'.ec2.'m5.large' | Should -Be 0.096
+        foreach ($p in $doc.regions.'us-east-1'.ec2.PSObject.Properties) { $p.Value | Should -BeGreaterThan 0 }
+    }
+
+    It 'reproduces the article from the refreshed cache: $0.09587/h, 112.0 % of EC2, PriceSource Cache' {
+        $line = Measure-AutoModeCost -InstanceType c6g.large -Count 2 -Region ap-northeast-1 -Period Hour -WarningVariable w | Select-Object -First 1
+        $line.PriceSource | Should -Be 'Cache'
+        $line.TotalHourlyPrice | Should -Be 0.09587
+        [math]::Round($line.TotalPercentOfEc2, 1) | Should -Be 112.0
+        $w | Should -BeNullOrEmpty
+        (Get-AutoModePrice m5.large -Region us-east-1).FeePriceSource | Should -Be 'Cache'
+    }
+
+    It 'retries a throttled GetProducts and still writes the cache' {
+        Invoke-RestMethod -Method Put -Uri "$($sb.adminUrl)/faults" -Body 'pricing:GetProducts=throttle#1' -NoProxy | Out-Null
+        try {
+            $u = Update-AutoModePriceCache -Region us-east-1 -InstanceType 'm5.*' @aws
+            $u.Ec2PriceCount | Should -BeGreaterThan 0
+            (Invoke-RestMethod -Uri "$($sb.adminUrl)/faults" -NoProxy).injected.'pricing:GetProducts=Throttle' | Should -Be 1
+        }
+        finally { Invoke-RestMethod -Method Put -Uri "$($sb.adminUrl)/faults" -Body '' -NoProxy | Out-Null }
+    }
+
+    It 'reports a persistent server error per Region, leaving the cache as it was' {
+        $before = Get-Content -Raw -LiteralPath $env:EKSAUTOMODE_PRICE_CACHE
+        Invoke-RestMethod -Method Put -Uri "$($sb.adminUrl)/faults" -Body 'pricing:GetProducts=500' -NoProxy | Out-Null
+        try {
+            Update-AutoModePriceCache -Region eu-west-1 @aws -ErrorVariable e -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+            $e.Count | Should -Be 1
+            $e[0].Exception.Message | Should -Match 'GetProducts'
+            ($e | Out-String) | Should -Not -Match ([regex]::Escape($sb.secretAccessKey))
+            Get-Content -Raw -LiteralPath $env:EKSAUTOMODE_PRICE_CACHE | Should -Be $before
+        }
+        finally { Invoke-RestMethod -Method Put -Uri "$($sb.adminUrl)/faults" -Body '' -NoProxy | Out-Null }
+    }
+
+    It 'rejects bad credentials with the AWS error, not a stack trace' {
+        Update-AutoModePriceCache -Region us-east-1 -EndpointUrl $sb.awsEndpointUrl -AccessKey AKIDBOGUS -SecretKey 'not-the-secret' -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null
+        $e.Count | Should -Be 1
+        $e[0].Exception.Message | Should -Match 'GetProducts'
+        $e[0].ScriptStackTrace | Should -Not -Match 'EksAutoMode\.Engine'
+    }
+}
