@@ -151,3 +151,21 @@ public class TlsTests
         Assert.Equal(HttpStatusCode.OK, (await c.KubeGet("/api/v1/nodes")).StatusCode);
     }
 }
+
+public class StaticTokenTests
+{
+    [Fact]
+    public async Task Without_a_static_token_only_eks_tokens_authenticate()
+    {
+        await using var host = SandboxHost.Start("partial");
+        var old = host.World.StaticToken;
+        host.World.StaticToken = ""; // what --no-static-token does
+        using var c = new TestClient(host);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await c.KubeGet("/api/v1/nodes", old)).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await c.KubeGet("/api/v1/nodes", "")).StatusCode);
+        var token = TestClient.EksToken(host.World.Identities[0], "partial-eks", DateTimeOffset.UtcNow);
+        Assert.Equal(HttpStatusCode.OK, (await c.KubeGet("/api/v1/nodes", token)).StatusCode);
+        // the same token is refused by a different cluster of the same sandbox (x-k8s-aws-id names partial-eks)
+        Assert.Equal(HttpStatusCode.Unauthorized, (await c.KubeGet("/api/v1/nodes", token, cluster: 2)).StatusCode);
+    }
+}

@@ -28,6 +28,7 @@ internal sealed class Options
     public string? Faults;
     public bool ExitOnStdinClose;
     public bool Verbose;
+    public bool NoStaticToken;
 
     public static Options Parse(string[] args)
     {
@@ -46,8 +47,9 @@ internal sealed class Options
                 case "--faults": o.Faults = Next(); break;
                 case "--exit-on-stdin-close": o.ExitOnStdinClose = true; break;
                 case "--verbose": o.Verbose = true; break;
+                case "--no-static-token": o.NoStaticToken = true; break;
                 case "--help" or "-h":
-                    Console.Error.WriteLine("EksAutoMode.Sandbox --scenario <name-or-path> [--port 0] [--tls] [--seed N] [--generate-nodes N] [--faults \"op=kind[:ms][@p][#n];...\"] [--exit-on-stdin-close] [--verbose]");
+                    Console.Error.WriteLine("EksAutoMode.Sandbox --scenario <name-or-path> [--port 0] [--tls] [--seed N] [--generate-nodes N] [--faults \"op=kind[:ms][@p][#n];...\"] [--exit-on-stdin-close] [--no-static-token] [--verbose]");
                     Environment.Exit(0);
                     break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --help.");
@@ -72,6 +74,7 @@ public static class Program
             Verbose = opt.Verbose;
             faults = new Faults(opt.Seed, opt.Faults);
             world = ScenarioLoader.Load(ScenarioLoader.Resolve(opt.Scenario), opt.Seed, opt.GenerateNodes);
+            if (opt.NoStaticToken) world.StaticToken = "";
         }
         catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or InvalidDataException or InvalidOperationException or YamlDotNet.Core.YamlException)
         {
@@ -224,7 +227,7 @@ internal sealed class SandboxHost : IAsyncDisposable
             ["accessKeyId"] = first.AccessKeyId,
             ["secretAccessKey"] = first.SecretAccessKey,
             ["sessionToken"] = first.SessionToken,
-            ["staticToken"] = world.StaticToken,
+            ["staticToken"] = world.StaticToken.Length == 0 ? null : world.StaticToken,
             ["scenario"] = world.ScenarioName,
             ["pid"] = Environment.ProcessId,
             ["clusters"] = new JsonArray(world.Clusters.Select(c => (JsonNode)new JsonObject { ["name"] = c.Name, ["region"] = c.Region, ["kubernetesUrl"] = c.KubernetesUrl }).ToArray()),

@@ -201,6 +201,7 @@ internal sealed class AwsApi(World w, Faults faults, RequestCounter counter)
             a.Region = r.Region;
             return;
         }
+        Console.Error.WriteLine($"sandbox: AWS authentication failed for {a.Service}:{a.Action}: {r.Failure}: {r.Message}");
         throw (a.Protocol, r.Failure) switch
         {
             (Protocol.Ec2Query, SigFailure.Missing) => new AwsError(401, "AuthFailure", "AWS was not able to validate the provided access credentials"),

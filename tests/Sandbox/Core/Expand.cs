@@ -452,6 +452,9 @@ internal sealed class ExpandContext(World w, Cluster c)
             ["tags"] = new JsonObject(),
         };
         if (ng["taints"] is JsonArray taints) d["taints"] = taints.DeepClone();
+        // Any other DescribeNodegroup field written in the scenario (scalingConfig, status, health, launchTemplate, …) wins.
+        foreach (var (k, v) in ng)
+            if (k is not ("nodes" or "minSize" or "maxSize") && v != null) d[k] = v.DeepClone();
         c.Nodegroups.Add(d);
         var i = 0;
         foreach (var n in nodes)
@@ -676,6 +679,8 @@ internal sealed class ExpandContext(World w, Cluster c)
         };
         if (a.Str("serviceAccountRoleArn") is { } sa) o["serviceAccountRoleArn"] = sa;
         if (a.Str("configurationValues") is { } cv) o["configurationValues"] = cv;
+        foreach (var (k, v) in a)
+            if (k is not ("issues" or "addonName") && v != null && !o.ContainsKey(k)) o[k] = v.DeepClone();
         c.Addons.Add(o);
     }
 

@@ -204,7 +204,7 @@ internal static class ScenarioLoader
             ["accessConfig"] = new JsonObject { ["authenticationMode"] = "API_AND_CONFIG_MAP" },
             ["upgradePolicy"] = new JsonObject { ["supportType"] = "STANDARD" },
         };
-        foreach (var key in new[] { "computeConfig", "storageConfig", "tags", "accessConfig", "upgradePolicy", "zonalShiftConfig", "status" })
+        foreach (var key in new[] { "computeConfig", "storageConfig", "tags", "accessConfig", "upgradePolicy", "zonalShiftConfig", "status", "logging", "identity", "encryptionConfig", "health", "remoteNetworkConfig", "outpostConfig", "connectorConfig", "deletionProtection" })
             if (c[key] != null) eks[key] = c[key]!.DeepClone();
         if (c.Obj("kubernetesNetworkConfig") is { } knc) J.MergePatch(eks["kubernetesNetworkConfig"], knc.DeepClone());
         if (c.Obj("resourcesVpcConfig") is { } rvc) J.MergePatch(eks["resourcesVpcConfig"], rvc.DeepClone());
