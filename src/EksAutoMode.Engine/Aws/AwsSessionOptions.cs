@@ -77,7 +77,7 @@ public static class AwsProfiles
             var resolver = new AwsCredentialResolver(options, null);
             return resolver.Store.ProfileNames.OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToArray();
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or EngineException)
         {
             return Array.Empty<string>();
         }
