@@ -147,6 +147,13 @@ Describe 'Get-AutoModeCluster against the sandbox' -Skip:$sandboxMissing {
         Get-TestRequestCount 'DescribeCluster' | Should -Be 3
     }
 
+    It 'writes retry lines to the debug stream under -Debug alone, without an Inquire prompt' {
+        Set-TestFault '*DescribeCluster=throttle#1'
+        $records = Get-AutoModeCluster @aws -Name auto-prod -Debug 5>&1
+        ($records | Where-Object { $_ -is [EksAutoMode.AutoModeCluster] }).Name | Should -Be 'auto-prod'
+        @($records | Where-Object { $_ -is [System.Management.Automation.DebugRecord] -and $_.Message -match 'retrying' }).Count | Should -Be 1
+    }
+
     It 'stops promptly when the pipeline is stopped (Ctrl+C) during a slow call' {
         Set-TestFault '*DescribeCluster=latency:30000'
         $ps = [powershell]::Create()
