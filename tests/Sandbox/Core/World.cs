@@ -232,6 +232,11 @@ internal static class ScenarioLoader
         foreach (var a in c.Arr("addons")) ctx.Addon((JsonObject)a!);
         foreach (var a in c.Arr("accessEntries")) ctx.AccessEntry((JsonObject)a!);
         ctx.FinishNodePoolStatus();
+        // Consistency: every pod's spec.nodeName must be a node of this cluster.
+        var nodes = k.Collections[k.Find("", "v1", "nodes")!].Items;
+        foreach (var (key, pod) in k.Collections[k.Find("", "v1", "pods")!].Items)
+            if (pod["spec"].Str("nodeName") is { } node && !nodes.ContainsKey(node))
+                throw new InvalidDataException($"Scenario cluster '{cl.Name}': pod {key} is on node '{node}', which the scenario does not define.");
         return cl;
     }
 
