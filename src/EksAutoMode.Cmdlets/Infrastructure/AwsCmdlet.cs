@@ -39,6 +39,7 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [Alias("StoredCredentials", "AWSProfileName")]
+    [ArgumentCompleter(typeof(ProfileNameCompleter))]
     public string? ProfileName { get; set; }
 
     [Parameter(ValueFromPipelineByPropertyName = true)]
@@ -56,6 +57,7 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
     /// <summary>Resolves (once per distinct set of parameter values) the AWS session; terminating error when impossible.</summary>
     protected AwsSession GetAwsSession()
     {
+        RedactBoundSecrets();
         string? region = RegionText(Region);
         AwsCredentials? credential = Credential is null ? null : ReadCredentialObject(Credential, "-Credential");
         string key = string.Join('\u001f', region, AccessKey, SecretKey?.GetHashCode(), SessionToken?.GetHashCode(), ProfileName, ProfileLocation,
@@ -141,12 +143,49 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
         {
             if (message.Verbose)
             {
-                WriteVerbose(message.Text);
+                WriteVerboseText(message.Text);
             }
             else
             {
                 WriteDebug(message.Text);
             }
+        }
+    }
+
+    /// <summary>
+    /// ErrorRecords, verbose and debug records carry this invocation's InvocationInfo, whose BoundParameters
+    /// would show -SecretKey and -SessionToken to anyone who logs $Error or serialises the records. The values
+    /// have been read into the cmdlet's properties by now, so the dictionary entries are masked.
+    /// </summary>
+    private void RedactBoundSecrets()
+    {
+        var bound = MyInvocation.BoundParameters;
+        foreach (string name in new[] { nameof(SecretKey), nameof(SessionToken) })
+        {
+            if (bound.TryGetValue(name, out object? value) && value is string { Length: > 0 } text && text != Redacted)
+            {
+                bound[name] = Redacted;
+            }
+        }
+    }
+
+    private const string Redacted = "(redacted)";
+
+    /// <summary>
+    /// WriteVerbose, except under -Debug without -Verbose: PowerShell then sets the verbose preference of
+    /// compiled cmdlets to Inquire, which would prompt (and fail in non-interactive hosts); the line goes to
+    /// the debug stream instead.
+    /// </summary>
+    protected void WriteVerboseText(string text)
+    {
+        var bound = MyInvocation.BoundParameters;
+        if (bound.ContainsKey("Debug") && !bound.ContainsKey("Verbose"))
+        {
+            WriteDebug(text);
+        }
+        else
+        {
+            WriteVerbose(text);
         }
     }
 
@@ -239,7 +278,8 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
         }
 
         var results = InvokeCommand.InvokeScript("Get-AWSCredential");
-        object? first = results.FirstOrDefault(r => r is not null)?.BaseObject;
+        // Keep the PSObject wrapper: its adapted (and any instance) members are what duck typing reads.
+        PSObject? first = results.FirstOrDefault(r => r is not null);
         return first is null ? null : ReadCredentialObject(first, "Set-AWSCredential ($StoredAWSCredentials)");
     }
 

@@ -95,8 +95,18 @@ internal sealed class AwsProfileStore
             return result;
         }
 
+        string[] lines;
+        try
+        {
+            lines = File.ReadAllLines(path);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            throw new EngineException("AwsConfigFileUnreadable", ErrorKind.ReadError, $"The AWS file '{path}' cannot be read: {ex.Message}", path, ex);
+        }
+
         Dictionary<string, string>? current = null;
-        foreach (string raw in File.ReadAllLines(path))
+        foreach (string raw in lines)
         {
             string line = raw.TrimEnd();
             string trimmed = line.Trim();

@@ -18,6 +18,10 @@ public sealed class AwsServiceException : EngineException
         AwsMessage = awsMessage;
         RequestId = requestId;
         IamAction = iamAction;
+        if (iamAction is not null)
+        {
+            RecommendedAction = $"Allow the IAM action '{iamAction}' for the identity in use (see 'Credentials obtained from' with -Debug), or use credentials that have it.";
+        }
     }
 
     public string Service { get; }

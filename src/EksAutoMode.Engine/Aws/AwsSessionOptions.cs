@@ -64,3 +64,22 @@ public sealed class AwsSessionOptions
             ? Path.Combine(Home, path.Length > 2 ? path[2..] : string.Empty)
             : path;
 }
+
+/// <summary>Profile names for completion (-ProfileName), read from the shared credentials and config files.</summary>
+public static class AwsProfiles
+{
+    /// <summary>Names in the credentials file (<paramref name="profileLocation"/> or AWS_SHARED_CREDENTIALS_FILE or ~/.aws/credentials) and the config file.</summary>
+    public static IReadOnlyList<string> ListNames(string? profileLocation = null)
+    {
+        var options = new AwsSessionOptions { ProfileLocation = profileLocation };
+        try
+        {
+            var resolver = new AwsCredentialResolver(options, null);
+            return resolver.Store.ProfileNames.OrderBy(n => n, StringComparer.OrdinalIgnoreCase).ToArray();
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or EngineException)
+        {
+            return Array.Empty<string>();
+        }
+    }
+}

@@ -117,8 +117,8 @@ public class SandboxFaultTests : IClassFixture<PlainSandbox>
     [SandboxFact]
     public async Task Slow_responses_hit_the_per_attempt_timeout_and_are_retried()
     {
-        await _sandbox.Process.SetFaultsAsync("*DescribeCluster=latency:3000#1");
-        var (session, home) = await SessionAsync(new AwsRetryPolicy { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(10), AttemptTimeout = TimeSpan.FromMilliseconds(700) });
+        await _sandbox.Process.SetFaultsAsync("*DescribeCluster=latency:15000#1");
+        var (session, home) = await SessionAsync(new AwsRetryPolicy { MaxAttempts = 3, BaseDelay = TimeSpan.FromMilliseconds(10), AttemptTimeout = TimeSpan.FromSeconds(3) });
         using (home)
         using (JsonDocument doc = await Describe(session).WaitAsync(TimeSpan.FromSeconds(60)))
         {
