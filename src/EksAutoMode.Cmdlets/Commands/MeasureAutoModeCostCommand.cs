@@ -286,7 +286,7 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
     private static readonly (string Name, int Slot)[] s_properties =
     {
         ("InstanceType", SlotType), ("Type", SlotType), ("Count", SlotCount), ("AvailabilityZone", SlotZone), ("Zone", SlotZone),
-        ("Placement", SlotPlacement), ("CapacityType", SlotCapacity), ("InstanceLifecycle", SlotCapacity), ("Lifecycle", SlotCapacity),
+        ("Placement", SlotPlacement), ("CapacityType", SlotCapacity), ("InstanceLifecycle", SlotCapacity),
         ("LaunchType", SlotLaunch), ("IsAutoMode", SlotAuto), ("AutoModeManaged", SlotAuto), ("IsAutoModeManaged", SlotAuto),
         ("Operator", SlotOperator), ("Tags", SlotTags), ("NodePool", SlotPool), ("Ec2HourlyPrice", SlotEc2),
         ("FeeHourlyPrice", SlotFee), ("SpotPrice", SlotSpot),
@@ -305,7 +305,9 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
         PSMemberInfoCollection<PSPropertyInfo> properties = item.Properties;
         foreach (var (name, slot) in s_properties)
         {
-            if (_slots[slot] is not null || (slot == SlotPlacement && _slots[SlotZone] is not null))
+            // Placement only matters without a zone; Operator and Tags only without a launch type or NodePool
+            // (read on demand by FromObject): every lookup of a missing property costs time on large fleets.
+            if (_slots[slot] is not null || slot is SlotOperator or SlotTags || (slot == SlotPlacement && _slots[SlotZone] is not null))
             {
                 continue;
             }
@@ -364,10 +366,10 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
         }
 
         string? nodePool = Text(_slots[SlotPool]);
-        object? tags = _slots[SlotTags];
+        object? tags = launch == Engine.Pricing.LaunchType.Unknown || nodePool is null ? Property(item, "Tags") : null;
         if (launch == Engine.Pricing.LaunchType.Unknown || (nodePool is null && tags is not null))
         {
-            object? op = _slots[SlotOperator];
+            object? op = Property(item, "Operator");
             bool? managed = op is null ? null : CostInputParser.ParseFlag(Flag(Property(op, "Managed")));
             string? principal = op is null ? null : Text(Property(op, "Principal"));
             LaunchType? detected = CostInputParser.FromEc2(managed, principal, TagMap(tags), out string? poolFromTags);

@@ -19,8 +19,7 @@ public sealed class CostCalculator
     private readonly Dictionary<string, string> _regionOfText = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _regionOfZone = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _typeOfText = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Region, string Type), (PriceQuote? Ec2, PriceQuote? Fee)> _quotes = new();
-    private readonly Dictionary<(string, string, int), string> _details = new();
+    private readonly Dictionary<(string Region, string Type), QuoteMemo> _quotes = new();
 
     public CostCalculator(PriceCatalogue catalogue, CostOptions options)
     {
@@ -133,9 +132,9 @@ public sealed class CostCalculator
 
         bool spot = input.CapacityType == CapacityType.Spot;
         bool needOnDemandForEc2 = !(spot && input.SpotPrice is not null);
-        if (!_quotes.TryGetValue((region, type), out var quotes))
+        if (!_quotes.TryGetValue((region, type), out QuoteMemo? quotes))
         {
-            quotes = (_catalogue.FindEc2(region, type), _catalogue.FindFee(region, type));
+            quotes = new QuoteMemo(_catalogue.FindEc2(region, type), _catalogue.FindFee(region, type));
             _quotes[(region, type)] = quotes;
         }
 
@@ -159,13 +158,14 @@ public sealed class CostCalculator
         decimal effective;
         PriceSource ec2Source;
         string ec2Origin;
-        int detailFlags = 0;
+        int ec2Kind = 0, feeKind = 3, detailFlags = 0;
         DateTimeOffset? asOf = null;
         if (spot && input.SpotPrice is { } spotPrice)
         {
             effective = spotPrice;
             ec2Source = PriceSource.Override;
             ec2Origin = "spot price given";
+            ec2Kind = 2;
         }
         else
         {
@@ -173,6 +173,7 @@ public sealed class CostCalculator
             ec2Source = onDemand.Source;
             asOf = onDemand.AsOf;
             ec2Origin = onDemand.Origin;
+            ec2Kind = onDemand.Source == PriceSource.Override ? 1 : 0;
             if (spot)
             {
                 if (_spotAtOnDemand.Count < 10000)
@@ -199,6 +200,7 @@ public sealed class CostCalculator
             fee = quote.HourlyPrice;
             feeSource = quote.Source;
             feeOrigin = quote.Origin;
+            feeKind = input.FeeHourlyPrice is not null ? 1 : published is not null ? 0 : 2;
             asOf = Older(asOf, quote.AsOf);
             if (quote.Source == PriceSource.Estimated)
             {
@@ -226,19 +228,8 @@ public sealed class CostCalculator
             Ec2Source = ec2Source,
             FeeSource = feeSource,
             AsOf = asOf,
-            Detail = Detail(ec2Origin, feeOrigin, detailFlags),
+            Detail = quotes.Detail(ec2Kind, feeKind, detailFlags, ec2Origin, feeOrigin),
         };
-    }
-
-    private string Detail(string ec2Origin, string feeOrigin, int flags)
-    {
-        if (!_details.TryGetValue((ec2Origin, feeOrigin, flags), out string? detail))
-        {
-            detail = $"EC2: {ec2Origin}{(flags == 1 ? " (spot priced at on-demand: no spot price given)" : "")}; fee: {feeOrigin}";
-            _details[(ec2Origin, feeOrigin, flags)] = detail;
-        }
-
-        return detail;
     }
 
     /// <summary>Lower-case Region code of a Region or zone text, validated once per distinct text.</summary>
@@ -347,6 +338,21 @@ public sealed class CostCalculator
         a is null ? b : b is null ? a : (a < b ? a : b);
 
     private static PriceSource Weaker(PriceSource a, PriceSource b) => a > b ? a : b;
+
+    /// <summary>Catalogue quotes for one (Region, type) and the source texts built from them, made once per call.</summary>
+    private sealed class QuoteMemo(PriceQuote? ec2, PriceQuote? fee)
+    {
+        private readonly string?[] _details = new string?[3 * 4 * 2];
+
+        public PriceQuote? Ec2 { get; } = ec2;
+        public PriceQuote? Fee { get; } = fee;
+
+        public string Detail(int ec2Kind, int feeKind, int flags, string ec2Origin, string feeOrigin)
+        {
+            int index = ((ec2Kind * 4) + feeKind) * 2 + flags;
+            return _details[index] ??= $"EC2: {ec2Origin}{(flags == 1 ? " (spot priced at on-demand: no spot price given)" : "")}; fee: {feeOrigin}";
+        }
+    }
 
     private readonly record struct GroupKey(string Name, string Region, CapacityType CapacityType, LaunchType LaunchType, string Currency);
 
