@@ -20,6 +20,8 @@
     NestedModules         = @()
     FormatsToProcess      = @(
         'Formats/Knowledge.Format.ps1xml'
+        'Formats/Validation.Format.ps1xml'
+        'Formats/Conversion.Format.ps1xml'
         'Formats/Aws.Format.ps1xml'
         'Formats/Pricing.Format.ps1xml'
     )
@@ -28,6 +30,11 @@
     # Explicit lists, never wildcards (wildcards break command auto-loading discovery).
     CmdletsToExport       = @(
         'Get-AutoModeDifference'
+        'Test-AutoModeManifest'
+        'Test-NodeClassSpec'
+        'Test-NodePoolSpec'
+        'ConvertTo-OssKarpenter'
+        'ConvertFrom-OssKarpenter'
         'Get-AutoModeCluster'
         'Measure-AutoModeCost'
         'Get-AutoModePrice'

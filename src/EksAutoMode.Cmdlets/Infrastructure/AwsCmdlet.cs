@@ -118,8 +118,9 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
     protected T RunAws<T>(Func<CancellationToken, Task<T>> work)
     {
         Task<T> task = Task.Run(() => work(CancellationToken));
-        while (!task.Wait(100))
+        while (!task.IsCompleted)
         {
+            ((IAsyncResult)task).AsyncWaitHandle.WaitOne(100);
             DrainMessages();
         }
 

@@ -56,6 +56,20 @@ public sealed class AwsSession
         Uri? endpoint = ParseEndpoint(options.EndpointUrl ?? options.Env("AWS_ENDPOINT_URL"),
             options.EndpointUrl is not null ? "-EndpointUrl" : "AWS_ENDPOINT_URL");
         var resolver = new AwsCredentialResolver(options, endpoint);
+        string? caBundle = options.Env("AWS_CA_BUNDLE");
+        if (caBundle is null && resolver.Store.Get(options.ProfileName ?? options.Env("AWS_PROFILE") ?? "default") is { } profile
+            && profile.TryGetValue("ca_bundle", out string? fromProfile) && !string.IsNullOrWhiteSpace(fromProfile))
+        {
+            caBundle = fromProfile;
+        }
+
+        if (caBundle is not null && options.Handler is null)
+        {
+            options.CaBundle = options.ExpandHome(caBundle);
+            options.Handler = CaBundle.HandlerFor(options.CaBundle);
+            resolver = new AwsCredentialResolver(options, endpoint);
+        }
+
         (string region, string regionSource) = await resolver.ResolveRegionAsync(cancellationToken).ConfigureAwait(false);
         CredentialProvider credentials = await resolver.ResolveCredentialsAsync(region, cancellationToken).ConfigureAwait(false);
         return new AwsSession(options, credentials, region, regionSource, endpoint);
@@ -109,7 +123,22 @@ public sealed class AwsSession
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(Region);
         }
 
+        if (_options.CaBundle is not null)
+        {
+            config.HttpClientFactory = new CaBundleHttpClientFactory(_options.CaBundle);
+        }
+
         return new AmazonEC2Client(new ProviderCredentials(_credentials), config);
+    }
+
+    /// <summary>Gives AWSSDK an HttpClient that trusts the CA bundle (AWS_CA_BUNDLE), like our own client.</summary>
+    private sealed class CaBundleHttpClientFactory : HttpClientFactory
+    {
+        private readonly string _path;
+
+        internal CaBundleHttpClientFactory(string path) => _path = path;
+
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(CaBundle.HandlerFor(_path), disposeHandler: false);
     }
 
     /// <summary>Adapts our credential provider to AWSSDK (refreshes through the same cache).</summary>

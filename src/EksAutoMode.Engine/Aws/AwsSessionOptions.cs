@@ -41,6 +41,9 @@ public sealed class AwsSessionOptions
     /// <summary>Receives diagnostic lines (never secrets). Called from any thread.</summary>
     public Action<string>? Trace { get; set; }
 
+    /// <summary>The CA bundle in effect (AWS_CA_BUNDLE or the profile's ca_bundle), set during resolution.</summary>
+    internal string? CaBundle { get; set; }
+
     /// <summary>Replaces the network for every HTTP call (tests).</summary>
     internal HttpMessageHandler? Handler { get; set; }
 

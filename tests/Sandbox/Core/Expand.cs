@@ -25,6 +25,7 @@ internal sealed class NodeSpec
     public bool Ready = true;
     public JsonArray? Taints;
     public JsonObject? ExtraLabels;
+    public int? MaxPods;
     public string NodeName => Flavor == NodeFlavor.Auto ? InstanceId : PrivateDns;
     public string PrivateDns => $"ip-{PrivateIp.Replace('.', '-')}.{Region}.compute.internal";
     public string Region => Zone[..^1];
@@ -117,7 +118,7 @@ internal static class NodeFactory
         if (s.ExtraLabels != null) foreach (var kv in s.ExtraLabels) labels[kv.Key] = kv.Value?.DeepClone();
         var mem = $"{t.MemoryMiB * 1024 - 0}Ki";
         var allocMem = $"{(long)(t.MemoryMiB * 1024 * 0.9)}Ki";
-        var pods = s.Flavor == NodeFlavor.Auto ? Math.Min(110, t.MaxPods) : t.MaxPods;
+        var pods = s.MaxPods ?? (s.Flavor == NodeFlavor.Auto ? Math.Min(110, t.MaxPods) : t.MaxPods);
         var node = new JsonObject
         {
             ["apiVersion"] = "v1",
@@ -379,6 +380,7 @@ internal sealed class ExpandContext(World w, Cluster c)
             NodeClaimName = n.Str("nodeClaim") ?? $"{pool}-{Ids.Suffix("nc" + seed)}",
             Ready = n.Bool("ready") ?? true,
             ExtraLabels = n.Obj("labels"),
+            MaxPods = n.Long("maxPods") is { } mp ? (int)mp : null,
         };
     }
 

@@ -86,6 +86,8 @@ internal static class ScenarioLoader
     {
         var root = YamlJson.ParseFile(path) as JsonObject ?? throw new InvalidDataException($"Scenario {path} is empty.");
         var w = new World { Seed = seed, ScenarioName = root.Str("name") ?? Path.GetFileNameWithoutExtension(path), Description = root.Str("description") ?? "" };
+        w.Region = root.Str("region") ?? w.Region;
+        w.AccountId = root.Str("accountId") ?? w.AccountId;
         foreach (var inc in root.Strings("includes"))
         {
             var incPath = Path.Combine(Path.GetDirectoryName(path)!, inc);
@@ -96,6 +98,19 @@ internal static class ScenarioLoader
         w.Region = root.Str("region") ?? w.Region;
         w.AccountId = root.Str("accountId") ?? w.AccountId;
         w.StaticToken = root.Str("staticToken") ?? "sandbox-static-token-" + Ids.Hex("static" + seed, 24);
+        if (w.Identities.Count == 0) throw new InvalidDataException("Scenario has no identities.");
+        foreach (var c in root.Arr("clusters")) w.Clusters.Add(LoadCluster(w, (JsonObject)c!));
+        if (generateNodes > 0)
+        {
+            var target = w.Clusters.FirstOrDefault(c => c.AutoMode) ?? w.Clusters.FirstOrDefault()
+                ?? throw new InvalidDataException("--generate-nodes needs a scenario with at least one cluster.");
+            Generator.Attach(w, target, generateNodes);
+        }
+        return w;
+    }
+
+    private static void LoadCatalog(World w, JsonObject root)
+    {
         foreach (var i in root.Arr("identities"))
         {
             w.Identities.Add(new Identity
@@ -111,19 +126,7 @@ internal static class ScenarioLoader
                 KubernetesForbidden = i.Strings("kubernetesForbidden").ToList(),
             });
         }
-        if (w.Identities.Count == 0) throw new InvalidDataException("Scenario has no identities.");
-        foreach (var c in root.Arr("clusters")) w.Clusters.Add(LoadCluster(w, (JsonObject)c!));
-        if (generateNodes > 0)
-        {
-            var target = w.Clusters.FirstOrDefault(c => c.AutoMode) ?? w.Clusters.FirstOrDefault()
-                ?? throw new InvalidDataException("--generate-nodes needs a scenario with at least one cluster.");
-            Generator.Attach(w, target, generateNodes);
-        }
-        return w;
-    }
 
-    private static void LoadCatalog(World w, JsonObject root)
-    {
         foreach (var t in root.Arr("instanceTypes"))
         {
             var info = new InstanceTypeInfo

@@ -1,0 +1,47 @@
+namespace EksAutoMode;
+
+/// <summary>How serious a validation finding is.</summary>
+public enum ValidationSeverity
+{
+    /// <summary>The API server (or EKS Auto Mode) rejects it, or nodes will not launch.</summary>
+    Error,
+
+    /// <summary>Likely wrong or risky; fails the check only with -Strict.</summary>
+    Warning,
+
+    /// <summary>For information (including the OK line of -PassThru); never a failure.</summary>
+    Info,
+}
+
+/// <summary>One problem found by Test-NodeClassSpec, Test-NodePoolSpec or Test-AutoModeManifest (or an OK line with -PassThru).</summary>
+public sealed class ValidationFinding
+{
+    public string RuleId { get; set; } = string.Empty;
+    public ValidationSeverity Severity { get; set; }
+    public string? Kind { get; set; }
+    public string? Name { get; set; }
+
+    /// <summary>Field path as the API server prints it, e.g. spec.template.spec.expireAfter or spec.subnetSelectorTerms[0].id.</summary>
+    public string Path { get; set; } = string.Empty;
+    public string Message { get; set; } = string.Empty;
+    public string? Hint { get; set; }
+    public string? File { get; set; }
+    public int Line { get; set; }
+    public int Column { get; set; }
+    public string? SourceUrl { get; set; }
+    public string? AsOf { get; set; }
+    public string? ApiVersion { get; set; }
+
+    /// <summary>AutoMode or Karpenter: the world the document was checked for.</summary>
+    public string? Target { get; set; }
+
+    public int DocumentIndex { get; set; }
+
+    /// <summary>file:line:column: severity ruleId: path: message (the compiler-style line CI logs understand).</summary>
+    public override string ToString()
+    {
+        string where = (File ?? "<input>") + (Line > 0 ? $":{Line}:{Column}" : string.Empty);
+        string text = string.IsNullOrEmpty(Path) ? Message : Path + ": " + Message;
+        return $"{where}: {Severity.ToString().ToLowerInvariant()} {RuleId}: {text}";
+    }
+}

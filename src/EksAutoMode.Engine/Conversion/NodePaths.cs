@@ -1,0 +1,123 @@
+using System.Globalization;
+using EksAutoMode.Engine.Manifests;
+
+namespace EksAutoMode.Engine.Conversion;
+
+/// <summary>
+/// Paths as conversion notes show them (<c>spec.blockDeviceMappings[1].ebs.volumeSize</c>,
+/// <c>spec.tags["kubernetes.io/cluster/x"]</c>) and small helpers over the shared manifest model.
+/// </summary>
+internal static class NodePaths
+{
+    public static string Key(string parent, string key)
+    {
+        bool simple = key.Length > 0 && key.All(c => char.IsAsciiLetterOrDigit(c) || c == '_' || c == '-');
+        if (simple)
+        {
+            return parent.Length == 0 ? key : parent + "." + key;
+        }
+
+        return parent + "[\"" + key.Replace("\\", "\\\\").Replace("\"", "\\\"") + "\"]";
+    }
+
+    public static string Index(string parent, int index) => parent + "[" + index.ToString(CultureInfo.InvariantCulture) + "]";
+
+    public static string Join(params string[] keys)
+    {
+        string path = "";
+        foreach (string k in keys)
+        {
+            path = Key(path, k);
+        }
+
+        return path;
+    }
+
+    /// <summary>The path without its last segment ("" for a top-level key).</summary>
+    public static string Parent(string path)
+    {
+        if (path.EndsWith(']'))
+        {
+            int open = path.EndsWith("\"]", StringComparison.Ordinal) ? path.LastIndexOf("[\"", StringComparison.Ordinal) : path.LastIndexOf('[');
+            return open <= 0 ? "" : path[..open];
+        }
+
+        int dot = path.LastIndexOf('.');
+        int bracket = path.LastIndexOf(']');
+        if (dot > bracket)
+        {
+            return path[..dot];
+        }
+
+        return bracket >= 0 ? path[..(bracket + 1)] : "";
+    }
+
+    /// <summary>Semantic equality: map key order ignored, sequence order kept, scalars by resolved type and canonical text.</summary>
+    public static bool DeepEquals(ManifestNode? a, ManifestNode? b)
+    {
+        switch (a, b)
+        {
+            case (null, null):
+                return true;
+            case (ScalarNode x, ScalarNode y):
+                return x.ResolvedType == y.ResolvedType && Canonical(x) == Canonical(y);
+            case (SequenceNode x, SequenceNode y):
+                return x.Count == y.Count && x.Items.Zip(y.Items).All(p => DeepEquals(p.First, p.Second));
+            case (MappingNode x, MappingNode y):
+                return x.Count == y.Count && x.Entries.All(e => DeepEquals(e.Value, y[e.KeyText]));
+            default:
+                return false;
+        }
+    }
+
+    /// <summary>Canonical text of a scalar: booleans as true/false, integers in decimal, everything else as written.</summary>
+    public static string? Canonical(ScalarNode s)
+    {
+        switch (s.ResolvedType)
+        {
+            case ScalarType.Boolean:
+                return s.TryGetBoolean(out bool b) ? (b ? "true" : "false") : s.Value;
+            case ScalarType.Integer:
+                return s.TryGetInt64(out long l) ? l.ToString(CultureInfo.InvariantCulture) : s.Value;
+            case ScalarType.Null:
+                return null;
+            default:
+                return s.Value;
+        }
+    }
+
+    public static ScalarNode Int(long value) => ScalarNode.Plain(value.ToString(CultureInfo.InvariantCulture));
+
+    public static ScalarNode Bool(bool value) => ScalarNode.Plain(value ? "true" : "false");
+
+    public static ScalarNode Str(string value) => ScalarNode.String(value);
+
+    /// <summary>Returns the mapping at <paramref name="key"/>, adding an empty one if absent.</summary>
+    public static MappingNode GetOrAddMapping(this MappingNode map, string key)
+    {
+        if (map[key] is MappingNode existing)
+        {
+            return existing;
+        }
+
+        var created = new MappingNode();
+        map.Set(key, created);
+        return created;
+    }
+
+    /// <summary>A short, single-line rendering of a value for messages (flow style, truncated).</summary>
+    public static string Describe(ManifestNode? node, int max = 160)
+    {
+        string text = DescribeCore(node);
+        return text.Length <= max ? text : text[..(max - 1)] + "…";
+    }
+
+    private static string DescribeCore(ManifestNode? node) => node switch
+    {
+        null => "null",
+        ScalarNode s => s.ResolvedType == ScalarType.String ? YamlWriter.FormatString(s.Value ?? "") : Canonical(s) ?? "null",
+        SequenceNode q => "[" + string.Join(", ", q.Items.Select(DescribeCore)) + "]",
+        MappingNode m => "{" + string.Join(", ", m.Entries.Select(e => YamlWriter.FormatString(e.KeyText) + ": " + DescribeCore(e.Value))) + "}",
+        _ => "?",
+    };
+}
