@@ -6,6 +6,7 @@
 #>
 param(
     [int] $Count = 100000,
+    [int] $Repeat = 3,
     [string] $ModulePath = $env:EKSAUTOMODE_MODULE_PATH
 )
 
@@ -30,13 +31,21 @@ for ($i = 0; $i -lt $Count; $i++) {
 $objects[0..99] | Measure-Object -Property Count -Sum | Out-Null
 $objects[0..99] | Measure-AutoModeCost -WarningAction SilentlyContinue | Out-Null
 
-$baseline = Measure-Command { $objects | Measure-Object -Property Count -Sum | Out-Null }
-$subject = Measure-Command { $script:result = $objects | Measure-AutoModeCost -Summary -WarningAction SilentlyContinue }
+# Best of $Repeat alternating runs: the machine is shared, and the minimum is the least disturbed measurement.
+$baselineRuns = @(); $subjectRuns = @()
+for ($r = 0; $r -lt $Repeat; $r++) {
+    [GC]::Collect()
+    $baselineRuns += (Measure-Command { $objects | Measure-Object -Property Count -Sum | Out-Null }).TotalMilliseconds
+    [GC]::Collect()
+    $subjectRuns += (Measure-Command { $script:result = $objects | Measure-AutoModeCost -Summary -WarningAction SilentlyContinue }).TotalMilliseconds
+}
+$baseline = [timespan]::FromMilliseconds(($baselineRuns | Measure-Object -Minimum).Minimum)
+$subject = [timespan]::FromMilliseconds(($subjectRuns | Measure-Object -Minimum).Minimum)
 
 $ratio = $subject.TotalMilliseconds / [math]::Max(1, $baseline.TotalMilliseconds)
 if ($script:result.InstanceCount -ne ($objects | Measure-Object -Property Count -Sum).Sum) {
     Write-Warning "Measure-AutoModeCost counted $($script:result.InstanceCount) instances; expected the Count sum."
 }
 
-'cost: {0:N0} objects  Measure-Object -Sum {1:N0} ms  Measure-AutoModeCost {2:N0} ms  ratio {3:N2} (target <= 2.00) {4}' -f `
-    $Count, $baseline.TotalMilliseconds, $subject.TotalMilliseconds, $ratio, $(if ($ratio -le 2) { 'OK' } else { 'OVER TARGET' })
+'cost: {0:N0} pipeline objects, best of {5}: Measure-Object -Sum {1:N0} ms, Measure-AutoModeCost {2:N0} ms, ratio {3:N2} (target <= 2.00) {4}' -f `
+    $Count, $baseline.TotalMilliseconds, $subject.TotalMilliseconds, $ratio, $(if ($ratio -le 2) { 'OK' } else { 'OVER TARGET' }), $Repeat

@@ -177,6 +177,22 @@ Describe 'Measure-AutoModeCost' {
         $e2[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound,*'
     }
 
+    It 'reports pipeline objects without an InstanceType or with a negative Count per object' {
+        $items = [pscustomobject]@{ Name = 'x' }, [pscustomobject]@{ InstanceType = 'c6g.large'; Count = -3 }, [pscustomobject]@{ InstanceType = 'c6g.large'; Count = '2' }
+        $out = $items | Measure-AutoModeCost -Region ap-northeast-1 -Summary -ErrorVariable e -ErrorAction SilentlyContinue
+        $e.FullyQualifiedErrorId | ForEach-Object { ($_ -split ',')[0] } | Should -Be @('InstanceTypeMissing', 'InvalidCount')
+        $out.InstanceCount | Should -Be 2
+    }
+
+    It 'lets command-line values override every piped object' {
+        $items = [pscustomobject]@{ InstanceType = 'c6g.large'; Region = 'us-east-1'; Count = 5 }
+        $line = $items | Measure-AutoModeCost -Region ap-northeast-1 -Count 1 -CapacityType Spot -SpotPrice 0.02 -Period Hour | Select-Object -First 1
+        $line.Region | Should -Be 'ap-northeast-1'
+        $line.Count | Should -Be 1
+        $line.CapacityType | Should -Be 'Spot'
+        $line.TotalHourlyPrice | Should -Be (0.02 + 0.01027)
+    }
+
     It 'asks for a Region when none is known' {
         Measure-AutoModeCost m5.large -ErrorVariable e -ErrorAction SilentlyContinue | Out-Null
         $e[0].FullyQualifiedErrorId | Should -BeLike 'RegionRequired,*'

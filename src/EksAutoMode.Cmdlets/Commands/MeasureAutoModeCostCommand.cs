@@ -20,16 +20,30 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
     private const string LiteralPathSet = "LiteralPath";
     private static readonly string[] s_csvExtensions = { ".csv" };
 
+    private const string InputSet = "InputObject";
     private CostCalculator? _calculator;
     private PriceCatalogue? _catalogue;
     private bool _regionFromCommandLine;
+    private bool _anyOverride;
+    private HashSet<string> _commandLine = new(StringComparer.OrdinalIgnoreCase);
 
-    [Parameter(Mandatory = true, Position = 0, ParameterSetName = InstanceSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = InstanceSet)]
     [ValidateNotNullOrEmpty]
     [ArgumentCompleter(typeof(PricedInstanceTypeCompleter))]
-    public string InstanceType { get; set; } = "";
+    public string[] InstanceType { get; set; } = Array.Empty<string>();
 
-    [Parameter(Position = 1, ParameterSetName = InstanceSet, ValueFromPipelineByPropertyName = true)]
+    /// <summary>
+    /// Objects to price. Their properties are read by name, as ValueFromPipelineByPropertyName would bind them
+    /// (InstanceType, Count, Region, AvailabilityZone, Placement.AvailabilityZone, CapacityType/InstanceLifecycle,
+    /// LaunchType, IsAutoMode/AutoModeManaged, Operator.Managed, Tags, NodePool, Ec2HourlyPrice, FeeHourlyPrice,
+    /// SpotPrice); reading them directly is several times faster than the parameter binder on large fleets.
+    /// Files (from Get-ChildItem) are read as CSV.
+    /// </summary>
+    [Parameter(Mandatory = true, ParameterSetName = InputSet, ValueFromPipeline = true)]
+    public PSObject? InputObject { get; set; }
+
+    [Parameter(Position = 1, ParameterSetName = InstanceSet)]
+    [Parameter(ParameterSetName = InputSet)]
     [ValidateRange(0, int.MaxValue)]
     public int Count { get; set; } = 1;
 
@@ -38,7 +52,7 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
     [SupportsWildcards]
     public string[] Path { get; set; } = Array.Empty<string>();
 
-    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet)]
     [Alias("PSPath", "LP")]
     [ValidateNotNullOrEmpty]
     public string[] LiteralPath { get; set; } = Array.Empty<string>();
@@ -48,48 +62,40 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
     [Alias("RegionToCall")]
     public string? Region { get; set; }
 
-    [Parameter(ParameterSetName = InstanceSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = InstanceSet)]
+    [Parameter(ParameterSetName = InputSet)]
     [Alias("Zone")]
     public string? AvailabilityZone { get; set; }
 
-    /// <summary>EC2 Instance.Placement (its AvailabilityZone gives the Region).</summary>
-    [Parameter(ParameterSetName = InstanceSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
-    public object? Placement { get; set; }
-
-    [Parameter(ParameterSetName = InstanceSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = InstanceSet)]
+    [Parameter(ParameterSetName = InputSet)]
     [Alias("InstanceLifecycle", "Lifecycle")]
     [ArgumentCompleter(typeof(CapacityTypeCompleter))]
     public string? CapacityType { get; set; }
 
-    [Parameter(ParameterSetName = InstanceSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = InstanceSet)]
+    [Parameter(ParameterSetName = InputSet)]
     [ArgumentCompleter(typeof(LaunchTypeCompleter))]
     public string? LaunchType { get; set; }
 
-    [Parameter(ParameterSetName = InstanceSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = InstanceSet)]
+    [Parameter(ParameterSetName = InputSet)]
     [Alias("AutoModeManaged", "IsAutoModeManaged")]
     public object? IsAutoMode { get; set; }
 
-    /// <summary>EC2 Instance.Operator (Managed, Principal): Auto Mode instances are EC2 managed instances.</summary>
-    [Parameter(ParameterSetName = InstanceSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
-    public object? Operator { get; set; }
-
-    /// <summary>EC2 Instance.Tags (Key/Value list) or a hashtable.</summary>
-    [Parameter(ParameterSetName = InstanceSet, ValueFromPipelineByPropertyName = true, DontShow = true)]
-    [Alias("Tag")]
-    public object? Tags { get; set; }
-
-    [Parameter(ParameterSetName = InstanceSet, ValueFromPipelineByPropertyName = true)]
+    [Parameter(ParameterSetName = InstanceSet)]
+    [Parameter(ParameterSetName = InputSet)]
     public string? NodePool { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [ValidateNonNegative]
     public decimal? Ec2HourlyPrice { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [ValidateNonNegative]
     public decimal? FeeHourlyPrice { get; set; }
 
-    [Parameter(ValueFromPipelineByPropertyName = true)]
+    [Parameter]
     [ValidateNonNegative]
     public decimal? SpotPrice { get; set; }
 
@@ -116,7 +122,11 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
 
     protected override void BeginProcessing()
     {
-        _regionFromCommandLine = MyInvocation.BoundParameters.ContainsKey(nameof(Region));
+        _commandLine = new HashSet<string>(MyInvocation.BoundParameters.Keys, StringComparer.OrdinalIgnoreCase);
+        _regionFromCommandLine = _commandLine.Contains(nameof(Region));
+        _anyOverride = _regionFromCommandLine || (ParameterSetName != InstanceSet && _commandLine.Contains(nameof(Count))) ||
+            new[] { nameof(AvailabilityZone), nameof(CapacityType), nameof(LaunchType), nameof(IsAutoMode), nameof(NodePool), nameof(Ec2HourlyPrice), nameof(FeeHourlyPrice), nameof(SpotPrice) }
+                .Any(_commandLine.Contains);
         _catalogue = PriceCatalogue.Load();
         foreach (EngineException warning in _catalogue.LoadWarnings)
         {
@@ -144,25 +154,51 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
 
     protected override void ProcessRecord()
     {
-        if (ParameterSetName == InstanceSet)
+        switch (ParameterSetName)
         {
-            CostInput input;
-            try
-            {
-                input = BuildInput();
-            }
-            catch (EngineException ex)
-            {
-                WriteEngineError(ex);
-                return;
-            }
+            case InstanceSet:
+                foreach (string type in InstanceType)
+                {
+                    PriceBuilt(() => Overrides(new CostInput { InstanceType = type, Count = Count }));
+                }
 
-            Price(input);
+                break;
+            case InputSet:
+                if (InputObject?.BaseObject is FileInfo file)
+                {
+                    PriceFiles(new[] { file.FullName }, literal: true);
+                }
+                else if (InputObject is not null)
+                {
+                    PriceBuilt(() => Overrides(FromObject(InputObject)));
+                }
+
+                break;
+            default:
+                PriceFiles(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralPathSet);
+                break;
+        }
+    }
+
+    private void PriceBuilt(Func<CostInput> build)
+    {
+        CostInput input;
+        try
+        {
+            input = build();
+        }
+        catch (EngineException ex)
+        {
+            WriteEngineError(ex);
             return;
         }
 
-        IReadOnlyList<string> files = ResolveFiles(ParameterSetName == PathSet ? Path : LiteralPath, ParameterSetName == LiteralPathSet, recurse: false, s_csvExtensions);
-        foreach (string file in files)
+        Price(input);
+    }
+
+    private void PriceFiles(IEnumerable<string> paths, bool literal)
+    {
+        foreach (string file in ResolveFiles(paths, literal, recurse: false, s_csvExtensions))
         {
             try
             {
@@ -174,7 +210,7 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
                     }
                     else
                     {
-                        Price(input!);
+                        PriceBuilt(() => Overrides(input!));
                     }
                 }
             }
@@ -243,29 +279,103 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
         }
     }
 
-    private CostInput BuildInput()
+    // Property names (and aliases) read from pipeline objects, and the slot each fills.
+    private const int SlotType = 0, SlotCount = 1, SlotZone = 2, SlotPlacement = 3, SlotCapacity = 4, SlotLaunch = 5, SlotAuto = 6,
+        SlotOperator = 7, SlotTags = 8, SlotPool = 9, SlotEc2 = 10, SlotFee = 11, SlotSpot = 12, SlotCount_ = 13;
+
+    private static readonly (string Name, int Slot)[] s_properties =
     {
-        string? zone = AvailabilityZone;
-        if (string.IsNullOrEmpty(zone) && Placement is not null)
+        ("InstanceType", SlotType), ("Type", SlotType), ("Count", SlotCount), ("AvailabilityZone", SlotZone), ("Zone", SlotZone),
+        ("Placement", SlotPlacement), ("CapacityType", SlotCapacity), ("InstanceLifecycle", SlotCapacity),
+        ("LaunchType", SlotLaunch), ("IsAutoMode", SlotAuto), ("AutoModeManaged", SlotAuto), ("IsAutoModeManaged", SlotAuto),
+        ("Operator", SlotOperator), ("Tags", SlotTags), ("NodePool", SlotPool), ("Ec2HourlyPrice", SlotEc2),
+        ("FeeHourlyPrice", SlotFee), ("SpotPrice", SlotSpot),
+    };
+
+    private readonly object?[] _slots = new object?[SlotCount_];
+
+    /// <summary>
+    /// Fills <see cref="_slots"/> from the object's properties by name; the first name found for a slot wins (primary
+    /// names come before aliases). Named lookups measured about twice as fast as enumerating the properties of a
+    /// PSCustomObject, and they avoid materialising the dozens of adapted properties of SDK objects.
+    /// </summary>
+    private void ReadSlots(PSObject item)
+    {
+        Array.Clear(_slots);
+        PSMemberInfoCollection<PSPropertyInfo> properties = item.Properties;
+        foreach (var (name, slot) in s_properties)
         {
-            zone = Property(Placement, "AvailabilityZone")?.ToString();
+            // Placement only matters without a zone; Operator and Tags only without a launch type or NodePool
+            // (read on demand by FromObject): every lookup of a missing property costs time on large fleets.
+            if (_slots[slot] is not null || slot is SlotOperator or SlotTags || (slot == SlotPlacement && _slots[SlotZone] is not null))
+            {
+                continue;
+            }
+
+            if (properties[name] is { } property)
+            {
+                _slots[slot] = Unwrap(property);
+            }
+        }
+    }
+
+    private static object? Unwrap(PSPropertyInfo property)
+    {
+        object? value;
+        try
+        {
+            value = property.Value;
+        }
+        catch (GetValueException)
+        {
+            return null;
         }
 
-        string? nodePool = NodePool;
-        Engine.Pricing.LaunchType launch = CostInputParser.ParseLaunchType(LaunchType);
-        if (launch == Engine.Pricing.LaunchType.Unknown && IsAutoMode is not null && CostInputParser.ParseFlag(Flag(IsAutoMode)) is { } isAuto)
+        // A PSCustomObject's BaseObject is an empty placeholder: keep the wrapper, whose properties are the data.
+        return value is PSObject inner && inner.BaseObject is not PSCustomObject ? inner.BaseObject : value;
+    }
+
+    /// <summary>Reads an item from a pipeline object's properties (names and aliases as documented).</summary>
+    private CostInput FromObject(PSObject item)
+    {
+        ReadSlots(item);
+        string? type = Text(_slots[SlotType]);
+        if (type is null)
+        {
+            throw new EngineException("InstanceTypeMissing", ErrorKind.InvalidData,
+                "The input object has no InstanceType property.", item.BaseObject)
+            { RecommendedAction = "Pipe objects with an InstanceType property (Get-EC2Instance instances, Import-Csv rows), or use -InstanceType." };
+        }
+
+        int count = 1;
+        if (_slots[SlotCount] is { } countValue && !TryCount(countValue, out count))
+        {
+            throw new EngineException("InvalidCount", ErrorKind.InvalidData, $"Count '{countValue}' of {type} is not a whole number ≥ 0.", countValue);
+        }
+
+        string? zone = Text(_slots[SlotZone]);
+        if (zone is null && _slots[SlotPlacement] is { } placement)
+        {
+            zone = Text(Property(placement, "AvailabilityZone"));
+        }
+
+        LaunchType launch = CostInputParser.ParseLaunchType(Text(_slots[SlotLaunch]));
+        if (launch == Engine.Pricing.LaunchType.Unknown && CostInputParser.ParseFlag(Flag(_slots[SlotAuto])) is { } isAuto)
         {
             launch = isAuto ? Engine.Pricing.LaunchType.AutoMode : Engine.Pricing.LaunchType.SelfManaged;
         }
 
-        if (launch == Engine.Pricing.LaunchType.Unknown || (nodePool is null && Tags is not null))
+        string? nodePool = Text(_slots[SlotPool]);
+        object? tags = launch == Engine.Pricing.LaunchType.Unknown || nodePool is null ? Property(item, "Tags") : null;
+        if (launch == Engine.Pricing.LaunchType.Unknown || (nodePool is null && tags is not null))
         {
-            bool? managed = Operator is null ? null : CostInputParser.ParseFlag(Flag(Property(Operator, "Managed")));
-            string? principal = Operator is null ? null : Property(Operator, "Principal")?.ToString();
-            LaunchType? fromEc2 = CostInputParser.FromEc2(managed, principal, TagMap(Tags), out string? poolFromTags);
-            if (launch == Engine.Pricing.LaunchType.Unknown && fromEc2 is { } detected)
+            object? op = Property(item, "Operator");
+            bool? managed = op is null ? null : CostInputParser.ParseFlag(Flag(Property(op, "Managed")));
+            string? principal = op is null ? null : Text(Property(op, "Principal"));
+            LaunchType? detected = CostInputParser.FromEc2(managed, principal, TagMap(tags), out string? poolFromTags);
+            if (launch == Engine.Pricing.LaunchType.Unknown && detected is { } d)
             {
-                launch = detected;
+                launch = d;
             }
 
             nodePool ??= poolFromTags;
@@ -273,17 +383,116 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
 
         return new CostInput
         {
-            InstanceType = InstanceType,
-            Count = Count,
-            Region = _regionFromCommandLine ? null : Region,
+            InstanceType = type,
+            Count = count,
+            Region = Region,
             AvailabilityZone = zone,
-            CapacityType = CostInputParser.ParseCapacityType(CapacityType),
+            CapacityType = CostInputParser.ParseCapacityType(Text(_slots[SlotCapacity])),
             LaunchType = launch,
             NodePool = nodePool,
-            Ec2HourlyPrice = Ec2HourlyPrice,
-            FeeHourlyPrice = FeeHourlyPrice,
-            SpotPrice = SpotPrice,
+            Ec2HourlyPrice = Price(_slots[SlotEc2], "Ec2HourlyPrice", type),
+            FeeHourlyPrice = Price(_slots[SlotFee], "FeeHourlyPrice", type),
+            SpotPrice = Price(_slots[SlotSpot], "SpotPrice", type),
         };
+    }
+
+    /// <summary>Parameters given on the command line apply to every item and beat the item's own values.</summary>
+    private CostInput Overrides(CostInput input)
+    {
+        if (!_anyOverride)
+        {
+            return input;
+        }
+
+        bool Given(string name) => _commandLine.Contains(name);
+
+        LaunchType launch = input.LaunchType;
+        if (Given(nameof(LaunchType)))
+        {
+            launch = CostInputParser.ParseLaunchType(LaunchType);
+        }
+        else if (Given(nameof(IsAutoMode)) && CostInputParser.ParseFlag(Flag(IsAutoMode)) is { } isAuto)
+        {
+            launch = isAuto ? Engine.Pricing.LaunchType.AutoMode : Engine.Pricing.LaunchType.SelfManaged;
+        }
+
+        return new CostInput
+        {
+            InstanceType = input.InstanceType,
+            Count = Given(nameof(Count)) ? Count : input.Count,
+            Region = _regionFromCommandLine ? null : input.Region,
+            AvailabilityZone = Given(nameof(AvailabilityZone)) ? AvailabilityZone : input.AvailabilityZone,
+            CapacityType = Given(nameof(CapacityType)) ? CostInputParser.ParseCapacityType(CapacityType) : input.CapacityType,
+            LaunchType = launch,
+            NodePool = Given(nameof(NodePool)) ? NodePool : input.NodePool,
+            Ec2HourlyPrice = Given(nameof(Ec2HourlyPrice)) ? Ec2HourlyPrice : input.Ec2HourlyPrice,
+            FeeHourlyPrice = Given(nameof(FeeHourlyPrice)) ? FeeHourlyPrice : input.FeeHourlyPrice,
+            SpotPrice = Given(nameof(SpotPrice)) ? SpotPrice : input.SpotPrice,
+            Origin = input.Origin,
+        };
+    }
+
+    private static bool TryCount(object value, out int count)
+    {
+        count = 0;
+        switch (value)
+        {
+            case int i:
+                count = i;
+                return i >= 0;
+            case long or short or byte or uint or ulong or ushort or sbyte or double or float or decimal:
+                try
+                {
+                    decimal d = Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture);
+                    if (d < 0 || d != decimal.Truncate(d) || d > int.MaxValue)
+                    {
+                        return false;
+                    }
+
+                    count = (int)d;
+                    return true;
+                }
+                catch (OverflowException)
+                {
+                    return false;
+                }
+
+            default:
+                return int.TryParse(value.ToString(), System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out count) && count >= 0;
+        }
+    }
+
+    private static decimal? Price(object? value, string name, string type)
+    {
+        if (value is null || (value is string s && string.IsNullOrWhiteSpace(s)))
+        {
+            return null;
+        }
+
+        decimal price;
+        try
+        {
+            price = value is string text
+                ? decimal.Parse(text.Trim().TrimStart('$'), System.Globalization.NumberStyles.Number, System.Globalization.CultureInfo.InvariantCulture)
+                : Convert.ToDecimal(value, System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidCastException or OverflowException)
+        {
+            throw new EngineException("InvalidPrice", ErrorKind.InvalidData, $"{name} '{value}' of {type} is not a price.", value);
+        }
+
+        if (price < 0m)
+        {
+            throw new EngineException("InvalidPrice", ErrorKind.InvalidData, $"{name} {price} of {type} is negative; prices must be 0 or more.", value);
+        }
+
+        return price;
+    }
+
+    private static string? Text(object? value)
+    {
+        string? text = value?.ToString();
+        return string.IsNullOrWhiteSpace(text) ? null : text;
     }
 
     private static string? Flag(object? value) => value switch
@@ -297,9 +506,25 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
 
     private static object? Property(object target, string name)
     {
-        PSObject ps = PSObject.AsPSObject(target);
-        object? value = ps.Properties[name]?.Value;
-        return value is PSObject inner ? inner.BaseObject : value;
+        PSObject ps = target as PSObject ?? PSObject.AsPSObject(target);
+        PSPropertyInfo? property = ps.Properties[name];
+        if (property is null)
+        {
+            return null;
+        }
+
+        object? value;
+        try
+        {
+            value = property.Value;
+        }
+        catch (GetValueException)
+        {
+            return null;
+        }
+
+        // A PSCustomObject's BaseObject is an empty placeholder: keep the wrapper, whose properties are the data.
+        return value is PSObject inner && inner.BaseObject is not PSCustomObject ? inner.BaseObject : value;
     }
 
     /// <summary>Tags as a key → value map: EC2 Tag objects (Key/Value), hashtables, or key=value strings.</summary>

@@ -69,30 +69,7 @@ public sealed class UpdateAutoModePriceCacheCommand : AwsCmdlet
                 var refresher = new PriceListRefresher((callRegion, body, ct) =>
                     current.Client.InvokeJson11Async(AwsService.Pricing, "AWSPriceListService", "GetProducts", body,
                         new AwsCallOptions { Region = callRegion, Target = region }, ct));
-                // AwsCmdlet.RunAws waits with Task.Wait, which surfaces a faulted task as an AggregateException;
-                // hand the outcome back as a value so the engine error reaches the ErrorRecord unwrapped.
-                (PriceCacheRegion? result, Exception? failure) = RunAws(async ct =>
-                {
-                    try
-                    {
-                        return ((PriceCacheRegion?)await refresher.FetchRegionAsync(region, InstanceType, endpoint, null, ct).ConfigureAwait(false), (Exception?)null);
-                    }
-                    catch (Exception ex)
-                    {
-                        return (null, ex);
-                    }
-                });
-                if (failure is OperationCanceledException && CancellationToken.IsCancellationRequested)
-                {
-                    throw new PipelineStoppedException();
-                }
-
-                if (failure is not null)
-                {
-                    System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(failure).Throw();
-                }
-
-                PriceCacheRegion fetched = result!;
+                PriceCacheRegion fetched = RunAws(ct => refresher.FetchRegionAsync(region, InstanceType, endpoint, null, ct));
 
                 PriceCacheDocument document;
                 try

@@ -15,6 +15,12 @@ public sealed class CostCalculator
     private readonly SortedSet<string> _estimatedFees = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _spotAtOnDemand = new(StringComparer.Ordinal);
 
+    // Per-call memos: large fleets repeat the same few zones, types and price origins.
+    private readonly Dictionary<string, string> _regionOfText = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _regionOfZone = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _typeOfText = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Region, string Type), QuoteMemo> _quotes = new();
+
     public CostCalculator(PriceCatalogue catalogue, CostOptions options)
     {
         _catalogue = catalogue;
@@ -108,7 +114,12 @@ public sealed class CostCalculator
                 $"An item has no InstanceType{origin}.", input.Origin) { RecommendedAction = "Give each item an InstanceType property or column." };
         }
 
-        string type = input.InstanceType.Trim().ToLowerInvariant();
+        if (!_typeOfText.TryGetValue(input.InstanceType, out string? type))
+        {
+            type = input.InstanceType.Trim().ToLowerInvariant();
+            _typeOfText[input.InstanceType] = type;
+        }
+
         if (input.Count < 0)
         {
             throw new EngineException("InvalidCount", ErrorKind.InvalidData, $"Count must not be negative; got {input.Count} for {type}{origin}.", input.Origin ?? type);
@@ -121,12 +132,18 @@ public sealed class CostCalculator
 
         bool spot = input.CapacityType == CapacityType.Spot;
         bool needOnDemandForEc2 = !(spot && input.SpotPrice is not null);
-        PriceQuote? published = feeApplies && input.FeeHourlyPrice is null ? _catalogue.FindFee(region, type) : null;
+        if (!_quotes.TryGetValue((region, type), out QuoteMemo? quotes))
+        {
+            quotes = new QuoteMemo(_catalogue.FindEc2(region, type), _catalogue.FindFee(region, type));
+            _quotes[(region, type)] = quotes;
+        }
+
+        PriceQuote? published = feeApplies && input.FeeHourlyPrice is null ? quotes.Fee : null;
         bool needOnDemandForFee = feeApplies && input.FeeHourlyPrice is null && published is null;
 
         PriceQuote? onDemand = input.Ec2HourlyPrice is { } odOverride
             ? new PriceQuote(odOverride, currency, PriceSource.Override, null, "-Ec2HourlyPrice", true)
-            : _catalogue.FindEc2(region, type);
+            : quotes.Ec2;
         if (onDemand is null && (needOnDemandForEc2 || needOnDemandForFee))
         {
             throw NotFound(region, type, origin);
@@ -140,24 +157,31 @@ public sealed class CostCalculator
 
         decimal effective;
         PriceSource ec2Source;
-        string ec2Detail;
+        string ec2Origin;
+        int ec2Kind = 0, feeKind = 3, detailFlags = 0;
         DateTimeOffset? asOf = null;
         if (spot && input.SpotPrice is { } spotPrice)
         {
             effective = spotPrice;
             ec2Source = PriceSource.Override;
-            ec2Detail = "EC2: spot price given";
+            ec2Origin = "spot price given";
+            ec2Kind = 2;
         }
         else
         {
             effective = onDemand!.HourlyPrice;
             ec2Source = onDemand.Source;
             asOf = onDemand.AsOf;
-            ec2Detail = $"EC2: {onDemand.Origin}";
+            ec2Origin = onDemand.Origin;
+            ec2Kind = onDemand.Source == PriceSource.Override ? 1 : 0;
             if (spot)
             {
-                _spotAtOnDemand.Add($"{type} in {region}");
-                ec2Detail += " (spot priced at on-demand: no spot price given)";
+                if (_spotAtOnDemand.Count < 10000)
+                {
+                    _spotAtOnDemand.Add(type + " in " + region);
+                }
+
+                detailFlags = 1;
             }
             else if (_options.Ec2Discount > 0m)
             {
@@ -167,7 +191,7 @@ public sealed class CostCalculator
 
         decimal fee = 0m;
         PriceSource feeSource = PriceSource.None;
-        string feeDetail = "fee: none";
+        string feeOrigin = "none";
         if (feeApplies)
         {
             PriceQuote quote = input.FeeHourlyPrice is { } feeOverride
@@ -175,11 +199,15 @@ public sealed class CostCalculator
                 : published ?? PriceCatalogue.EstimateFee(onDemand!.HourlyPrice, currency, onDemand.AsOf);
             fee = quote.HourlyPrice;
             feeSource = quote.Source;
-            feeDetail = $"fee: {quote.Origin}";
+            feeOrigin = quote.Origin;
+            feeKind = input.FeeHourlyPrice is not null ? 1 : published is not null ? 0 : 2;
             asOf = Older(asOf, quote.AsOf);
             if (quote.Source == PriceSource.Estimated)
             {
-                _estimatedFees.Add($"{type} in {region}");
+                if (_estimatedFees.Count < 10000)
+                {
+                    _estimatedFees.Add(type + " in " + region);
+                }
             }
         }
 
@@ -200,36 +228,64 @@ public sealed class CostCalculator
             Ec2Source = ec2Source,
             FeeSource = feeSource,
             AsOf = asOf,
-            Detail = ec2Detail + "; " + feeDetail,
+            Detail = quotes.Detail(ec2Kind, feeKind, detailFlags, ec2Origin, feeOrigin),
         };
+    }
+
+    /// <summary>Lower-case Region code of a Region or zone text, validated once per distinct text.</summary>
+    private string CheckedRegion(string text, bool isZone, string type, string origin)
+    {
+        Dictionary<string, string> memo = isZone ? _regionOfZone : _regionOfText;
+        if (memo.TryGetValue(text, out string? cached))
+        {
+            return cached;
+        }
+
+        string region;
+        if (isZone)
+        {
+            region = PriceCatalogue.RegionOfZone(text.Trim()) ?? throw new EngineException("InvalidAvailabilityZone", ErrorKind.InvalidData,
+                $"'{text}' is not an Availability Zone name (for {type}{origin}).", text);
+        }
+        else
+        {
+            region = text.Trim().ToLowerInvariant();
+            if (!PriceCatalogue.IsRegionCode(region))
+            {
+                throw new EngineException("InvalidRegion", ErrorKind.InvalidArgument,
+                    $"'{region}' is not an AWS Region code (for example ap-northeast-1).", region);
+            }
+        }
+
+        memo[text] = region;
+        return region;
     }
 
     private string ResolveRegion(CostInput input, string type, string origin)
     {
-        string? region = _options.RegionOverridesItems ? _options.Region : null;
-        region ??= Blank(input.Region);
-        if (region is null && Blank(input.AvailabilityZone) is { } zone)
+        if (_options.RegionOverridesItems && Blank(_options.Region) is { } forced)
         {
-            region = PriceCatalogue.RegionOfZone(zone) ?? throw new EngineException("InvalidAvailabilityZone", ErrorKind.InvalidData,
-                $"'{zone}' is not an Availability Zone name (for {type}{origin}).", zone);
+            return CheckedRegion(forced, false, type, origin);
         }
 
-        region ??= Blank(_options.Region);
-        if (region is null)
+        if (Blank(input.Region) is { } own)
         {
-            throw new EngineException("RegionRequired", ErrorKind.InvalidArgument,
-                $"No Region for {type}{origin}: the item has no Region or AvailabilityZone, and neither -Region nor $env:AWS_REGION is set.", type)
-            { RecommendedAction = "Pass -Region (for example -Region us-east-1) or give the items a Region or AvailabilityZone property." };
+            return CheckedRegion(own, false, type, origin);
         }
 
-        region = region.Trim().ToLowerInvariant();
-        if (!PriceCatalogue.IsRegionCode(region))
+        if (Blank(input.AvailabilityZone) is { } zone)
         {
-            throw new EngineException("InvalidRegion", ErrorKind.InvalidArgument,
-                $"'{region}' is not an AWS Region code (for example ap-northeast-1).", region);
+            return CheckedRegion(zone, true, type, origin);
         }
 
-        return region;
+        if (Blank(_options.Region) is { } fallback)
+        {
+            return CheckedRegion(fallback, false, type, origin);
+        }
+
+        throw new EngineException("RegionRequired", ErrorKind.InvalidArgument,
+            $"No Region for {type}{origin}: the item has no Region or AvailabilityZone, and neither -Region nor $env:AWS_REGION is set.", type)
+        { RecommendedAction = "Pass -Region (for example -Region us-east-1) or give the items a Region or AvailabilityZone property." };
     }
 
     private EngineException NotFound(string region, string type, string origin)
@@ -283,6 +339,21 @@ public sealed class CostCalculator
 
     private static PriceSource Weaker(PriceSource a, PriceSource b) => a > b ? a : b;
 
+    /// <summary>Catalogue quotes for one (Region, type) and the source texts built from them, made once per call.</summary>
+    private sealed class QuoteMemo(PriceQuote? ec2, PriceQuote? fee)
+    {
+        private readonly string?[] _details = new string?[3 * 4 * 2];
+
+        public PriceQuote? Ec2 { get; } = ec2;
+        public PriceQuote? Fee { get; } = fee;
+
+        public string Detail(int ec2Kind, int feeKind, int flags, string ec2Origin, string feeOrigin)
+        {
+            int index = ((ec2Kind * 4) + feeKind) * 2 + flags;
+            return _details[index] ??= $"EC2: {ec2Origin}{(flags == 1 ? " (spot priced at on-demand: no spot price given)" : "")}; fee: {feeOrigin}";
+        }
+    }
+
     private readonly record struct GroupKey(string Name, string Region, CapacityType CapacityType, LaunchType LaunchType, string Currency);
 
     private sealed class Priced
@@ -327,6 +398,9 @@ public sealed class CostCalculator
         public PriceSource Source, Ec2Source, FeeSource;
         public DateTimeOffset? AsOf;
         private bool _first = true;
+        private string? _lastType;
+        private string? _lastRegion;
+        private string? _lastDetail;
 
         public Group(string currency) => Currency = currency;
 
@@ -372,17 +446,28 @@ public sealed class CostCalculator
             FeeSource = _first ? item.FeeSource : Weaker(FeeSource, item.FeeSource);
             AsOf = _first ? item.AsOf : Older(AsOf, item.AsOf);
             _first = false;
-            Types.Add(item.InstanceType);
-            Regions.Add(item.Region);
+            if (!ReferenceEquals(item.InstanceType, _lastType))
+            {
+                Types.Add(item.InstanceType);
+                _lastType = item.InstanceType;
+            }
+
+            if (!ReferenceEquals(item.Region, _lastRegion))
+            {
+                Regions.Add(item.Region);
+                _lastRegion = item.Region;
+            }
             if (item.NodePool is not null)
             {
                 NodePools.Add(item.NodePool);
             }
 
-            if (Details.Count < 8 && !Details.Contains(item.Detail))
+            if (!ReferenceEquals(item.Detail, _lastDetail) && Details.Count < 8 && !Details.Contains(item.Detail))
             {
                 Details.Add(item.Detail);
             }
+
+            _lastDetail = item.Detail;
         }
     }
 }

@@ -42,7 +42,8 @@ public static class CostInputParser
     /// </summary>
     public static CapacityType ParseCapacityType(string? text)
     {
-        string value = Normalize(text);
+        Span<char> buffer = stackalloc char[32];
+        ReadOnlySpan<char> value = Normalize(text, buffer);
         return value switch
         {
             "" or "ondemand" or "od" or "reserved" or "capacityblock" or "scheduled" or "normal" => CapacityType.OnDemand,
@@ -55,7 +56,8 @@ public static class CostInputParser
     /// <summary>Launch type from a LaunchType-like string (enum names plus common spellings).</summary>
     public static LaunchType ParseLaunchType(string? text)
     {
-        string value = Normalize(text);
+        Span<char> buffer = stackalloc char[32];
+        ReadOnlySpan<char> value = Normalize(text, buffer);
         return value switch
         {
             "" or "unknown" => LaunchType.Unknown,
@@ -75,7 +77,8 @@ public static class CostInputParser
     /// <summary>A yes/no value: bool, or true/false/yes/no/1/0 text; null when empty.</summary>
     public static bool? ParseFlag(string? text)
     {
-        string value = Normalize(text);
+        Span<char> buffer = stackalloc char[32];
+        ReadOnlySpan<char> value = Normalize(text, buffer);
         return value switch
         {
             "" => null,
@@ -140,14 +143,14 @@ public static class CostInputParser
         return operatorManaged == false ? LaunchType.SelfManaged : null;
     }
 
-    private static string Normalize(string? text)
+    /// <summary>Lower-case letters and digits of <paramref name="text"/> (separators - _ . and spaces dropped), into <paramref name="buffer"/>; "?" when too long.</summary>
+    private static ReadOnlySpan<char> Normalize(string? text, Span<char> buffer)
     {
         if (string.IsNullOrWhiteSpace(text))
         {
-            return "";
+            return ReadOnlySpan<char>.Empty;
         }
 
-        Span<char> buffer = stackalloc char[Math.Min(text.Length, 64)];
         int n = 0;
         foreach (char c in text)
         {
@@ -158,12 +161,12 @@ public static class CostInputParser
 
             if (n == buffer.Length)
             {
-                return text.ToLowerInvariant();
+                return "?".AsSpan();
             }
 
             buffer[n++] = char.ToLowerInvariant(c);
         }
 
-        return new string(buffer[..n]);
+        return buffer[..n];
     }
 }
