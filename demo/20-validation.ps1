@@ -3,7 +3,7 @@ $examples = Join-Path (Split-Path $PSScriptRoot -Parent) 'examples'
 $work = Join-Path ([IO.Path]::GetTempPath()) ('eam-demo-' + [guid]::NewGuid().ToString('n'))
 New-Item -ItemType Directory -Path $work | Out-Null
 try {
-    Copy-Item (Join-Path $examples 'builtin/*.yaml'), (Join-Path $examples 'automode/custom-nodeclass.yaml'), (Join-Path $examples 'automode/custom-nodepool.yaml') $work
+    Copy-Item (Join-Path $examples 'automode/builtin-*.yaml'), (Join-Path $examples 'automode/custom-nodeclass.yaml'), (Join-Path $examples 'automode/custom-nodepool.yaml') $work
     Write-Host "> Test-AutoModeManifest $work -PassThru   # the built-ins and examples are clean" -ForegroundColor Yellow
     Test-AutoModeManifest $work -PassThru | Out-Host
 

@@ -121,3 +121,22 @@ Describe '<Name> follows the conventions' -ForEach $cmdletCases {
         }
     }
 }
+
+Describe 'Unattended use' {
+    BeforeAll { Import-Module "$PSScriptRoot/Common.psm1" -Force }
+
+    It 'never prompts under -Debug in a non-interactive host (runbooks)' {
+        # -Debug without -Verbose makes PowerShell turn verbose lines of compiled cmdlets into prompts; the
+        # cmdlets must route them to the debug stream instead.
+        $example = Join-Path $env:EKSAUTOMODE_REPO_ROOT 'examples/automode/builtin-default-nodeclass.yaml'
+        $result = Invoke-FreshPwsh @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$(Get-TestModulePath)'
+`$null = Test-AutoModeManifest -LiteralPath '$example' -Debug 5>&1
+`$null = ConvertTo-OssKarpenter -LiteralPath '$example' -Debug 5>&1 3>&1
+'DONE'
+"@
+        $result.Error | Should -Not -Match 'NonInteractive|Prompt'
+        $result.Output | Should -Contain 'DONE'
+    }
+}

@@ -63,6 +63,18 @@ Describe 'Update-AutoModePriceCache against the sandbox' {
         (Get-AutoModePrice m5.large -Region us-east-1).FeePriceSource | Should -Be 'Cache'
     }
 
+    It 'refreshes only matching types with -InstanceType and keeps every other cached price' {
+        $before = Get-Content -Raw -LiteralPath $env:EKSAUTOMODE_PRICE_CACHE | ConvertFrom-Json
+        $others = @($before.regions.'ap-northeast-1'.ec2.PSObject.Properties.Name | Where-Object { $_ -ne 'c6g.large' })
+        $others.Count | Should -BeGreaterThan 0
+        $r = Update-AutoModePriceCache -Region ap-northeast-1 -InstanceType c6g.large @aws
+        $r.Ec2PriceCount | Should -Be 1
+        $after = Get-Content -Raw -LiteralPath $env:EKSAUTOMODE_PRICE_CACHE | ConvertFrom-Json
+        $after.regions.'ap-northeast-1'.ec2.'c6g.large' | Should -Be 0.0856
+        foreach ($t in $others) { $after.regions.'ap-northeast-1'.ec2.$t | Should -Be $before.regions.'ap-northeast-1'.ec2.$t }
+        @(Get-ChildItem -LiteralPath (Split-Path $env:EKSAUTOMODE_PRICE_CACHE) -Filter '*.tmp' -Force).Count | Should -Be 0
+    }
+
     It 'retries a throttled GetProducts and still writes the cache' {
         Invoke-RestMethod -Method Put -Uri "$($sb.adminUrl)/faults" -Body 'pricing:GetProducts=throttle#1' -NoProxy | Out-Null
         try {

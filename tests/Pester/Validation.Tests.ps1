@@ -4,7 +4,7 @@ BeforeAll {
     $script:Examples = Join-Path $script:Root 'examples'
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) ('eam-val-' + [guid]::NewGuid().ToString('n'))
     New-Item -ItemType Directory -Path (Join-Path $script:Work 'k8s/nested') -Force | Out-Null
-    Copy-Item (Join-Path $script:Examples 'builtin/*.yaml') (Join-Path $script:Work 'k8s')
+    Copy-Item (Join-Path $script:Examples 'automode/builtin-*.yaml') (Join-Path $script:Work 'k8s')
     Copy-Item (Join-Path $script:Examples 'automode/custom-nodeclass.yaml'), (Join-Path $script:Examples 'automode/custom-nodepool.yaml') (Join-Path $script:Work 'k8s/nested')
     $script:Clean = Join-Path $script:Work 'k8s'
     $script:NeverPool = @'

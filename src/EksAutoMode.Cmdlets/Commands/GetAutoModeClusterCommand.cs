@@ -59,7 +59,7 @@ public sealed class GetAutoModeClusterCommand : AwsCmdlet
                 return;
             }
 
-            WriteVerboseText($"{names.Count} cluster(s) in {session.Region}.");
+            WriteVerbose($"{names.Count} cluster(s) in {session.Region}.");
         }
 
         for (int i = 0; i < names.Count; i++)

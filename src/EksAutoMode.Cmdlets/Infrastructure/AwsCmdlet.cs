@@ -143,7 +143,7 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
         {
             if (message.Verbose)
             {
-                WriteVerboseText(message.Text);
+                WriteVerbose(message.Text);
             }
             else
             {
@@ -170,24 +170,6 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
     }
 
     private const string Redacted = "(redacted)";
-
-    /// <summary>
-    /// WriteVerbose, except under -Debug without -Verbose: PowerShell then sets the verbose preference of
-    /// compiled cmdlets to Inquire, which would prompt (and fail in non-interactive hosts); the line goes to
-    /// the debug stream instead.
-    /// </summary>
-    protected void WriteVerboseText(string text)
-    {
-        var bound = MyInvocation.BoundParameters;
-        if (bound.ContainsKey("Debug") && !bound.ContainsKey("Verbose"))
-        {
-            WriteDebug(text);
-        }
-        else
-        {
-            WriteVerbose(text);
-        }
-    }
 
     /// <summary>-Region accepts a string or AWS.Tools objects (AWSRegion.Region, RegionEndpoint.SystemName).</summary>
     internal static string? RegionText(object? value)

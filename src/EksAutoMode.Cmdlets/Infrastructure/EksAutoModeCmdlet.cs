@@ -24,6 +24,24 @@ public abstract class EksAutoModeCmdlet : PSCmdlet, IDisposable
         base.StopProcessing();
     }
 
+    /// <summary>
+    /// WriteVerbose that never prompts. Under -Debug without -Verbose, PowerShell makes a compiled cmdlet's
+    /// verbose preference Inquire, so each verbose line would prompt (and fail in non-interactive runbooks);
+    /// the line goes to the debug stream instead. Every EksAutoMode cmdlet calls this one.
+    /// </summary>
+    protected new void WriteVerbose(string text)
+    {
+        var bound = MyInvocation.BoundParameters;
+        if (bound.ContainsKey("Debug") && !bound.ContainsKey("Verbose"))
+        {
+            WriteDebug(text);
+        }
+        else
+        {
+            base.WriteVerbose(text);
+        }
+    }
+
     /// <summary>Writes a non-terminating error for one failed item.</summary>
     protected void WriteEngineError(EngineException exception) => WriteError(ToErrorRecord(exception));
 

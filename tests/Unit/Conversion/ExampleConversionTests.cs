@@ -7,7 +7,7 @@ namespace EksAutoMode.Tests.Unit.Conversion;
 public class ExampleConversionTests
 {
     public static IEnumerable<object[]> ExampleFiles() =>
-        new[] { ("automode", ConversionDirection.AutoToOss), ("builtin", ConversionDirection.AutoToOss), ("karpenter", ConversionDirection.OssToAuto) }
+        new[] { ("automode", ConversionDirection.AutoToOss), ("karpenter", ConversionDirection.OssToAuto) }
             .SelectMany(p => Directory.GetFiles(Path.Combine(Examples, p.Item1), "*.yaml").OrderBy(f => f, StringComparer.Ordinal)
                 .Select(f => new object[] { p.Item1 + "/" + Path.GetFileName(f), p.Item2 }));
 

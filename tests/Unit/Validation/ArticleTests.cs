@@ -7,16 +7,17 @@ namespace EksAutoMode.Tests.Unit.Validation;
 public class ArticleTests
 {
     [Theory]
-    [InlineData("builtin/default-nodeclass.yaml", "NodeClass", "default")]
-    [InlineData("builtin/system-nodepool.yaml", "NodePool", "system")]
-    [InlineData("builtin/general-purpose-nodepool.yaml", "NodePool", "general-purpose")]
-    [InlineData("automode/custom-nodeclass.yaml", "NodeClass", "private-compute")]
-    [InlineData("automode/custom-nodepool.yaml", "NodePool", "web")]
-    public void BuiltInsAndExamplesValidateClean(string file, string kind, string name)
+    [InlineData("automode/builtin-default-nodeclass.yaml", 0, "NodeClass", "default")]
+    [InlineData("automode/builtin-nodepools.yaml", 0, "NodePool", "system")]
+    [InlineData("automode/builtin-nodepools.yaml", 1, "NodePool", "general-purpose")]
+    [InlineData("automode/custom-nodeclass.yaml", 0, "NodeClass", "private-compute")]
+    [InlineData("automode/custom-nodepool.yaml", 0, "NodePool", "web")]
+    public void BuiltInsAndExamplesValidateClean(string file, int index, string kind, string name)
     {
         var read = ManifestReader.ReadFile(V.Example(file));
         Assert.Empty(read.Problems);
-        var doc = Assert.Single(read.Documents);
+        Assert.True(read.Documents.Count > index);
+        var doc = read.Documents[index];
         Assert.Equal((kind, name), (doc.Kind, doc.Name));
         Assert.Empty(ManifestValidator.Validate(doc));
     }
