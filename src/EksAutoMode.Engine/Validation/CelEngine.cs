@@ -211,6 +211,10 @@ internal static class CelEngine
         var s = typeof(string);
         var l = typeof(long);
 
+        // Regular expressions: RE2 semantics in linear time (Re2Regex), also for the standard matches(), which the
+        // package would otherwise run on a backtracking engine without a time limit (a user CRD could hang us).
+        env.RegisterFunction("matches", new[] { s, s }, a => GetRegex(Str(a[1])).IsMatch(Str(a[0])));
+
         // Kubernetes regex library.
         env.RegisterFunction("find", new[] { s, s }, a => Find(Str(a[0]), Str(a[1])));
         env.RegisterFunction("findAll", new[] { s, s }, a => FindAll(Str(a[0]), Str(a[1]), -1));
@@ -252,7 +256,7 @@ internal static class CelEngine
         {
             if (!RegexCache.TryGetValue(pattern, out var regex))
             {
-                regex = new Regex(pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200));
+                regex = Re2Regex.Create(pattern);
                 if (RegexCache.Count < 1000)
                 {
                     RegexCache[pattern] = regex;

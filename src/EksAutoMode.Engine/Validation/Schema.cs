@@ -387,7 +387,7 @@ internal static class SchemaCompiler
         if (n.Pattern is not null)
         {
             // Kubernetes uses Go RE2 patterns; .NET regex is a superset for the syntax CRDs use. Unanchored like Go.
-            n.PatternRegex = new Regex(n.Pattern, RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(200));
+            n.PatternRegex = Re2Regex.Create(n.Pattern);
         }
 
         if (m.GetMapping("properties") is { } props)

@@ -127,6 +127,19 @@ public class SchemaSetTests
         """;
 
     [Fact]
+    public void CatastrophicPatternsGetAVerdictNotATimeout()
+    {
+        // The API server matches with RE2 (linear time). A backtracking engine would take exponential time on
+        // this pattern and input, and a timeout would turn a plain "no match" into an evaluation error.
+        var (value, error) = CelEngine.Evaluate(CelEngine.Compile("self.matches('^(a+)+$')"), new string('a', 60) + "!");
+        Assert.Null(error);
+        Assert.Equal(false, value);
+        var (match, noError) = CelEngine.Evaluate(CelEngine.Compile("self.matches('^(a+)+$')"), new string('a', 60));
+        Assert.Null(noError);
+        Assert.Equal(true, match);
+    }
+
+    [Fact]
     public void CustomCrdReplacesTheBuiltInSchema()
     {
         var set = SchemaSet.LoadCrdText(Crd, "my-crd.yaml");
