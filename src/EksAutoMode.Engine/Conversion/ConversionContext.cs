@@ -66,6 +66,18 @@ internal sealed partial class ConversionContext
         };
     }
 
+    /// <summary>The items of a list whose items must all be objects, with their paths; any other item is an input error.</summary>
+    public static IEnumerable<(int Index, string Path, MappingNode Item)> MappingItems(SequenceNode list, string path)
+    {
+        for (int i = 0; i < list.Count; i++)
+        {
+            string p = NodePaths.Index(path, i);
+            yield return list[i] is MappingNode m
+                ? (i, p, m)
+                : throw new ConversionInputException("InvalidFieldType", p, list[i], $"{p} must be an object, not {list[i].JsonTypeName}.");
+        }
+    }
+
     public static SequenceNode? OptionalSequence(MappingNode parent, string key, string path)
     {
         return parent[key] switch

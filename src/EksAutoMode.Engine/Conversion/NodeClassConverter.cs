@@ -54,14 +54,8 @@ internal static class NodeClassConverter
         if (ConversionContext.OptionalSequence(spec, "capacityReservationSelectorTerms", "spec.capacityReservationSelectorTerms") is { } crs)
         {
             var outCrs = new SequenceNode();
-            for (int i = 0; i < crs.Count; i++)
+            foreach (var (_, p, term) in ConversionContext.MappingItems(crs, "spec.capacityReservationSelectorTerms"))
             {
-                string p = NodePaths.Index("spec.capacityReservationSelectorTerms", i);
-                if (crs[i] is not MappingNode term)
-                {
-                    throw new ConversionInputException("InvalidFieldType", p, crs[i], $"{p} must be an object.");
-                }
-
                 var outTerm = new MappingNode();
                 foreach (var e in term.Entries)
                 {
@@ -423,14 +417,8 @@ internal static class NodeClassConverter
         if (ConversionContext.OptionalSequence(spec, "capacityReservationSelectorTerms", "spec.capacityReservationSelectorTerms") is { } crs)
         {
             var outCrs = new SequenceNode();
-            for (int i = 0; i < crs.Count; i++)
+            foreach (var (_, p, term) in ConversionContext.MappingItems(crs, "spec.capacityReservationSelectorTerms"))
             {
-                string p = NodePaths.Index("spec.capacityReservationSelectorTerms", i);
-                if (crs[i] is not MappingNode term)
-                {
-                    throw new ConversionInputException("InvalidFieldType", p, crs[i], $"{p} must be an object.");
-                }
-
                 var outTerm = new MappingNode();
                 foreach (var e in term.Entries)
                 {
@@ -605,16 +593,7 @@ internal static class NodeClassConverter
         string? dataDevice = d.AmiFamilies.TryGetValue(familyKey, out var fam) ? fam.DataDevice : null;
         bool bottlerocket = familyKey == "bottlerocket";
         int dataIndex = -1;
-        for (int i = 0; i < bdm.Count; i++)
-        {
-            if (bdm[i] is not MappingNode m)
-            {
-                string p = NodePaths.Index("spec.blockDeviceMappings", i);
-                throw new ConversionInputException("InvalidFieldType", p, bdm[i], $"{p} must be an object.");
-            }
-        }
-
-        var maps = bdm.Items.Cast<MappingNode>().ToList();
+        var maps = ConversionContext.MappingItems(bdm, "spec.blockDeviceMappings").Select(t => t.Item).ToList();
         if (!bottlerocket)
         {
             dataIndex = maps.FindIndex(m => m["rootVolume"] is ScalarNode s && s.TryGetBoolean(out bool b) && b);

@@ -55,13 +55,8 @@ internal static class NodePoolConverter
         var reqs = outTSpec.GetSequence("requirements")!;
         var newReqs = new SequenceNode();
         int outIndex = 0;
-        for (int i = 0; i < reqs.Count; i++)
+        foreach (var (i, p, req) in ConversionContext.MappingItems(reqs, "spec.template.spec.requirements"))
         {
-            string p = NodePaths.Index("spec.template.spec.requirements", i);
-            if (reqs[i] is not MappingNode req)
-            {
-                throw new ConversionInputException("InvalidFieldType", p, reqs[i], $"{p} must be an object.");
-            }
 
             string? key = req.GetString("key");
             if (key is null)

@@ -5,21 +5,9 @@ namespace EksAutoMode.Tests.Unit.Conversion;
 
 internal static class ConversionTestHelpers
 {
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EksAutoMode.sln")))
-            {
-                dir = dir.Parent;
-            }
+    public static string RepoRoot => TestPaths.RepoRoot;
 
-            return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-        }
-    }
-
-    public static string Examples => Path.Combine(RepoRoot, "examples");
+    public static string Examples => TestPaths.Examples;
 
     public static List<ConversionItem> Convert(ConversionDirection direction, string yaml, ConversionOptions? options = null) =>
         new ManifestConverter(direction, options).ConvertText(yaml, "test.yaml").ToList();

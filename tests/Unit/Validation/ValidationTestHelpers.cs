@@ -5,21 +5,9 @@ namespace EksAutoMode.Tests.Unit.Validation;
 
 internal static class V
 {
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(AppContext.BaseDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "EksAutoMode.sln")))
-            {
-                dir = dir.Parent;
-            }
+    public static string RepoRoot => TestPaths.RepoRoot;
 
-            return dir?.FullName ?? throw new InvalidOperationException("repository root not found");
-        }
-    }
-
-    public static string Example(string relative) => Path.Combine(RepoRoot, "examples", relative);
+    public static string Example(string relative) => Path.Combine(TestPaths.Examples, relative);
 
     public static IReadOnlyList<ManifestFinding> Check(string yaml, ValidationTarget target = ValidationTarget.Auto)
     {
