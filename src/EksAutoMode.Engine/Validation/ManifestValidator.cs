@@ -181,6 +181,7 @@ public static partial class ManifestValidator
             Name = doc.Name,
             Path = f.Path,
             Message = f.Message,
+            ApiServerMessage = f.ApiServerMessage,
             Hint = f.Hint,
             File = doc.SourceFile,
             Line = at.Line,

@@ -193,15 +193,26 @@ public static partial class PolicyRules
         }
     }
 
-    /// <summary>Fills the hints of the Auto Mode overlay's CEL findings (largest allowed expireAfter for this pool).</summary>
+    /// <summary>
+    /// Completes the Auto Mode overlay's 21-day findings: the message (after the API server's own words, which
+    /// are kept as ApiServerMessage) states the largest allowed expireAfter for this pool's grace period, and the
+    /// hint says how it is computed.
+    /// </summary>
     internal static void AddOverlayHints(ManifestDocument doc, List<RawFinding> findings)
     {
-        foreach (var f in findings)
+        for (int i = 0; i < findings.Count; i++)
         {
+            var f = findings[i];
             if (f.RuleId is "AM-NP-001" or "AM-NP-002" && All.TryGetValue(f.RuleId, out var rule))
             {
                 string grace = doc.Root.GetMapping("spec")?.GetMapping("template")?.GetMapping("spec")?.GetString("terminationGracePeriod") ?? "24h";
-                f.Hint = Fill(rule.Hint, new Dictionary<string, string> { ["maxExpire"] = MaxExpireAfter(grace), ["grace"] = grace });
+                string max = MaxExpireAfter(grace);
+                findings[i] = f with
+                {
+                    Message = $"{f.Message} (largest allowed expireAfter: {max} with terminationGracePeriod {grace})",
+                    ApiServerMessage = f.Message,
+                    Hint = Fill(rule.Hint, new Dictionary<string, string> { ["maxExpire"] = max, ["grace"] = grace }),
+                };
             }
         }
     }

@@ -8,6 +8,9 @@ namespace EksAutoMode.Engine.Validation;
 internal sealed record RawFinding(string RuleId, FindingSeverity Severity, string Path, string Message, ManifestNode? At, string? SourceUrl = null, string? AsOf = null)
 {
     public string? Hint { get; set; }
+
+    /// <summary>The API server's exact wording, when <see cref="Message"/> adds to it.</summary>
+    public string? ApiServerMessage { get; init; }
 }
 
 /// <summary>

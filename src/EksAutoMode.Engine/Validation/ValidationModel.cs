@@ -44,8 +44,14 @@ public sealed class ManifestFinding
     /// <summary>The target the document was checked for (AutoMode or Karpenter), when it applies.</summary>
     public string? Target { get; init; }
 
+    /// <summary>
+    /// The API server's own wording where <see cref="Message"/> adds to it (the 21-day rules state the largest
+    /// allowed expireAfter); null when Message is exactly the API server's text.
+    /// </summary>
+    public string? ApiServerMessage { get; init; }
+
     /// <summary>The line the API server would print: <c>path: message</c>.</summary>
-    public string ApiServerText => string.IsNullOrEmpty(Path) ? Message : Path + ": " + Message;
+    public string ApiServerText => (string.IsNullOrEmpty(Path) ? string.Empty : Path + ": ") + (ApiServerMessage ?? Message);
 
     public override string ToString() => $"{File ?? "<input>"}:{Line}:{Column}: {Severity} {RuleId}: {ApiServerText}";
 }

@@ -47,6 +47,9 @@ public class ArticleTests
         Assert.Equal("spec.template.spec: Invalid value: \"object\": expireAfter may not be set to Never", errors[1].ApiServerText);
         Assert.Equal(("AM-NP-002", "AM-NP-001"), (errors[0].RuleId, errors[1].RuleId));
         Assert.Contains("largest allowed expireAfter is 480h", errors[1].Hint);
+        // The error text itself states the largest allowed value, after the API server's own words.
+        Assert.All(errors, e => Assert.EndsWith("(largest allowed expireAfter: 480h with terminationGracePeriod 24h)", e.Message));
+        Assert.All(errors, e => Assert.StartsWith(e.ApiServerMessage!, e.Message));
         Assert.All(errors, e => Assert.Equal("NodePool", e.Kind));
     }
 
@@ -68,6 +71,7 @@ public class ArticleTests
         Assert.Equal("AM-NP-002", f.RuleId);
         Assert.Equal("spec.template.spec: Invalid value: \"object\": the sum of expireAfter and terminationGracePeriod (defaulted to 24h) may not exceed 21 days", f.ApiServerText);
         Assert.Contains($"largest allowed expireAfter is {max}", f.Hint);
+        Assert.Contains($"largest allowed expireAfter: {max} with terminationGracePeriod {grace ?? "24h"}", f.Message);
         Assert.Contains($"terminationGracePeriod {grace ?? "24h"}", f.Hint);
     }
 
