@@ -82,6 +82,7 @@ Describe 'Test-AutoModeManifest' {
         $f[0].ToString() | Should -BeLike "*never.yaml:8:7: error AM-NP-002: spec.template.spec: Invalid value: ""object"": type conversion error from 'string' to 'google.protobuf.Duration' evaluating rule: the sum of expireAfter and terminationGracePeriod (defaulted to 24h) may not exceed 21 days (largest allowed expireAfter: 480h with terminationGracePeriod 24h)"
         $f[1].Path | Should -Be 'spec.template.spec'
         $f[1].Message | Should -Be 'Invalid value: "object": expireAfter may not be set to Never (largest allowed expireAfter: 480h with terminationGracePeriod 24h)'
+        $f[1].ApiServerText | Should -Be 'spec.template.spec: Invalid value: "object": expireAfter may not be set to Never'
         $f[1].Hint | Should -Match 'largest allowed expireAfter is 480h'
         $f[1].SourceUrl | Should -Match '^https://'
         ($f | Select-Object -First 1).File | Should -Be $file

@@ -301,6 +301,7 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
                 Name = f.Name,
                 Path = f.Path,
                 Message = f.Message,
+                ApiServerText = f.ApiServerText,
                 Hint = f.Hint,
                 File = f.File,
                 Line = f.Line,

@@ -24,6 +24,9 @@ public sealed class ValidationFinding
     /// <summary>Field path as the API server prints it, e.g. spec.template.spec.expireAfter or spec.subnetSelectorTerms[0].id.</summary>
     public string Path { get; set; } = string.Empty;
     public string Message { get; set; } = string.Empty;
+
+    /// <summary>The line the API server would print for this finding (<c>path: message</c> in its exact words).</summary>
+    public string ApiServerText { get; set; } = string.Empty;
     public string? Hint { get; set; }
     public string? File { get; set; }
     public int Line { get; set; }
