@@ -507,24 +507,7 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
     private static object? Property(object target, string name)
     {
         PSObject ps = target as PSObject ?? PSObject.AsPSObject(target);
-        PSPropertyInfo? property = ps.Properties[name];
-        if (property is null)
-        {
-            return null;
-        }
-
-        object? value;
-        try
-        {
-            value = property.Value;
-        }
-        catch (GetValueException)
-        {
-            return null;
-        }
-
-        // A PSCustomObject's BaseObject is an empty placeholder: keep the wrapper, whose properties are the data.
-        return value is PSObject inner && inner.BaseObject is not PSCustomObject ? inner.BaseObject : value;
+        return ps.Properties[name] is { } property ? Unwrap(property) : null;
     }
 
     /// <summary>Tags as a key → value map: EC2 Tag objects (Key/Value), hashtables, or key=value strings.</summary>

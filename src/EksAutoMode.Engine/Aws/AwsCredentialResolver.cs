@@ -571,6 +571,12 @@ internal sealed class AwsCredentialResolver
     {
         using var request = new HttpRequestMessage(HttpMethod.Put, ImdsEndpoint + "/latest/api/token");
         request.Headers.TryAddWithoutValidation("X-aws-ec2-metadata-token-ttl-seconds", "21600");
+        return await ImdsSendAsync(request, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>One IMDS call with a 1 s limit: the body on success, null when IMDS is absent or refuses (not on an EC2 instance).</summary>
+    private async Task<string?> ImdsSendAsync(HttpRequestMessage request, CancellationToken ct)
+    {
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
         timeout.CancelAfter(TimeSpan.FromSeconds(1));
         try
@@ -594,17 +600,7 @@ internal sealed class AwsCredentialResolver
 
         using var request = new HttpRequestMessage(HttpMethod.Get, ImdsEndpoint + path);
         request.Headers.TryAddWithoutValidation("X-aws-ec2-metadata-token", token);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(1));
-        try
-        {
-            using HttpResponseMessage response = await _http.SendAsync(request, timeout.Token).ConfigureAwait(false);
-            return response.IsSuccessStatusCode ? (await response.Content.ReadAsStringAsync(timeout.Token).ConfigureAwait(false)).Trim() : null;
-        }
-        catch (Exception ex) when (!ct.IsCancellationRequested && ex is HttpRequestException or OperationCanceledException or IOException)
-        {
-            return null;
-        }
+        return await ImdsSendAsync(request, ct).ConfigureAwait(false);
     }
 
     private async Task<AwsCredentials?> ImdsCredentialsAsync(CancellationToken ct)
