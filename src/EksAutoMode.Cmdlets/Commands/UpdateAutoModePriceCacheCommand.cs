@@ -71,19 +71,15 @@ public sealed class UpdateAutoModePriceCacheCommand : AwsCmdlet
                         new AwsCallOptions { Region = callRegion, Target = region }, ct));
                 PriceCacheRegion fetched = RunAws(ct => refresher.FetchRegionAsync(region, InstanceType, endpoint, null, ct));
 
-                PriceCacheDocument document;
-                try
+                // Under the cache's lock: a parallel Update-AutoModePriceCache (another Region) is never lost.
+                var unreadable = new List<EngineException>();
+                RunAws(ct => Task.FromResult(PriceCacheStore.Update(path,
+                    document => PriceCacheStore.Merge(document, region, fetched, replace: InstanceType is null), unreadable.Add, ct)));
+                foreach (EngineException problem in unreadable)
                 {
-                    document = PriceCacheStore.Read(path) ?? new PriceCacheDocument();
-                }
-                catch (EngineException unreadable)
-                {
-                    WriteWarning(unreadable.Message.Replace("It is ignored; embedded prices are used.", "It is replaced."));
-                    document = new PriceCacheDocument();
+                    WriteWarning(problem.Message.Replace("It is ignored; embedded prices are used.", "It is replaced."));
                 }
 
-                PriceCacheStore.Merge(document, region, fetched, replace: InstanceType is null);
-                PriceCacheStore.Write(path, document);
                 if (fetched.Fee.Count == 0)
                 {
                     WriteWarning($"The Price List returned no Auto Mode fee ({PriceListParser.AutoModeOperation}) for {region}; fees there stay estimated at 12 % of on-demand.");
@@ -95,7 +91,7 @@ public sealed class UpdateAutoModePriceCacheCommand : AwsCmdlet
                     Currency = fetched.Currency,
                     Ec2PriceCount = fetched.Ec2.Count,
                     FeePriceCount = fetched.Fee.Count,
-                    PricingEndpoint = endpoint,
+                    PricingEndpoint = Redaction.Redact(endpoint),
                     AsOf = fetched.AsOf,
                     PublicationDate = fetched.PublicationDate,
                     Path = path,

@@ -57,7 +57,7 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
     /// <summary>Resolves (once per distinct set of parameter values) the AWS session; terminating error when impossible.</summary>
     protected AwsSession GetAwsSession()
     {
-        RedactBoundSecrets();
+        ScrubBoundParameters();
         string? region = RegionText(Region);
         AwsCredentials? credential = Credential is null ? null : ReadCredentialObject(Credential, "-Credential");
         string key = string.Join('\u001f', region, AccessKey, SecretKey?.GetHashCode(), SessionToken?.GetHashCode(), ProfileName, ProfileLocation,
@@ -151,25 +151,6 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
             }
         }
     }
-
-    /// <summary>
-    /// ErrorRecords, verbose and debug records carry this invocation's InvocationInfo, whose BoundParameters
-    /// would show -SecretKey and -SessionToken to anyone who logs $Error or serialises the records. The values
-    /// have been read into the cmdlet's properties by now, so the dictionary entries are masked.
-    /// </summary>
-    private void RedactBoundSecrets()
-    {
-        var bound = MyInvocation.BoundParameters;
-        foreach (string name in new[] { nameof(SecretKey), nameof(SessionToken) })
-        {
-            if (bound.TryGetValue(name, out object? value) && value is string { Length: > 0 } text && text != Redacted)
-            {
-                bound[name] = Redacted;
-            }
-        }
-    }
-
-    private const string Redacted = "(redacted)";
 
     /// <summary>-Region accepts a string or AWS.Tools objects (AWSRegion.Region, RegionEndpoint.SystemName).</summary>
     internal static string? RegionText(object? value)

@@ -38,9 +38,110 @@ public abstract class EksAutoModeCmdlet : PSCmdlet, IDisposable
         }
         else
         {
-            base.WriteVerbose(text);
+            ScrubBoundParameters();
+            base.WriteVerbose(Redaction.Redact(text));
         }
     }
+
+    // ------------------------------------------------------------------ the redaction point
+    // Every stream a cmdlet writes goes through these (they hide Cmdlet's non-virtual methods for all code in
+    // derived cmdlets, so a new cmdlet gets them without doing anything): output, error, warning, verbose, debug,
+    // information, progress and -WhatIf/-Confirm text. The logic is Engine.Redaction; see SecretScrubber.
+
+    protected new void WriteDebug(string text)
+    {
+        ScrubBoundParameters();
+        base.WriteDebug(Redaction.Redact(text));
+    }
+
+    protected new void WriteWarning(string text)
+    {
+        ScrubBoundParameters();
+        base.WriteWarning(Redaction.Redact(text));
+    }
+
+    protected new void WriteInformation(InformationRecord record)
+    {
+        ScrubBoundParameters();
+        base.WriteInformation(new InformationRecord(record.MessageData is string s ? Redaction.Redact(s) : record.MessageData, Redaction.Redact(record.Source)));
+    }
+
+    protected new void WriteInformation(object messageData, string[] tags)
+    {
+        ScrubBoundParameters();
+        base.WriteInformation(messageData is string s ? Redaction.Redact(s) : messageData, tags);
+    }
+
+    protected new void WriteObject(object? sendToPipeline)
+    {
+        ScrubBoundParameters();
+        base.WriteObject(SecretScrubber.ScrubOutput(sendToPipeline));
+    }
+
+    protected new void WriteObject(object? sendToPipeline, bool enumerateCollection)
+    {
+        ScrubBoundParameters();
+        if (enumerateCollection && sendToPipeline is System.Collections.IEnumerable items and not string)
+        {
+            foreach (object? item in items)
+            {
+                base.WriteObject(SecretScrubber.ScrubOutput(item));
+            }
+
+            return;
+        }
+
+        base.WriteObject(SecretScrubber.ScrubOutput(sendToPipeline), enumerateCollection);
+    }
+
+    protected new void WriteError(ErrorRecord errorRecord)
+    {
+        ScrubBoundParameters();
+        base.WriteError(SecretScrubber.ScrubError(errorRecord));
+    }
+
+    protected new void ThrowTerminatingError(ErrorRecord errorRecord)
+    {
+        ScrubBoundParameters();
+        base.ThrowTerminatingError(SecretScrubber.ScrubError(errorRecord));
+    }
+
+    protected new void WriteProgress(ProgressRecord progressRecord)
+    {
+        progressRecord.StatusDescription = Redaction.Redact(progressRecord.StatusDescription);
+        if (progressRecord.CurrentOperation is not null)
+        {
+            progressRecord.CurrentOperation = Redaction.Redact(progressRecord.CurrentOperation);
+        }
+
+        base.WriteProgress(progressRecord);
+    }
+
+    protected new bool ShouldProcess(string target)
+    {
+        ScrubBoundParameters();
+        return base.ShouldProcess(Redaction.Redact(target));
+    }
+
+    protected new bool ShouldProcess(string target, string action)
+    {
+        ScrubBoundParameters();
+        return base.ShouldProcess(Redaction.Redact(target), Redaction.Redact(action));
+    }
+
+    protected new bool ShouldProcess(string verboseDescription, string verboseWarning, string caption)
+    {
+        ScrubBoundParameters();
+        return base.ShouldProcess(Redaction.Redact(verboseDescription), Redaction.Redact(verboseWarning), Redaction.Redact(caption));
+    }
+
+    /// <summary>
+    /// Records carry this invocation's InvocationInfo, whose BoundParameters would show secrets to anyone who
+    /// logs $Error or serialises a record. The values have been read into the cmdlet's properties by now, so the
+    /// dictionary entries are masked: secret parameters (registered first, so their values are masked wherever
+    /// else they appear) and any string that contains a secret (e.g. -EndpointUrl with user:password@).
+    /// </summary>
+    protected void ScrubBoundParameters() => SecretScrubber.ScrubBoundParameters(MyInvocation.BoundParameters);
 
     /// <summary>Writes a non-terminating error for one failed item.</summary>
     protected void WriteEngineError(EngineException exception) => WriteError(ToErrorRecord(exception));

@@ -404,6 +404,7 @@ internal sealed class AwsCredentialResolver
                     if (cache.RootElement.TryGetProperty("accessToken", out JsonElement t))
                     {
                         accessToken = t.GetString();
+                        Redaction.Register(accessToken);
                     }
 
                     if (cache.RootElement.TryGetProperty("expiresAt", out JsonElement e)
@@ -532,6 +533,8 @@ internal sealed class AwsCredentialResolver
         {
             authorization = (await File.ReadAllTextAsync(tokenFile, ct).ConfigureAwait(false)).Trim();
         }
+
+        Redaction.Register(authorization);
 
         for (int attempt = 1; ; attempt++)
         {

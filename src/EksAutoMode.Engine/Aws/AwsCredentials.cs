@@ -22,6 +22,11 @@ public sealed class AwsCredentials
         SecretAccessKey = secretAccessKey.Trim();
         SessionToken = string.IsNullOrWhiteSpace(sessionToken) ? null : sessionToken.Trim();
         Expiration = expiration;
+
+        // Whatever the source (parameters, -Credential, profile, environment, SSO, STS, IMDS), the secret parts
+        // are masked wherever they might later appear.
+        Redaction.Register(SecretAccessKey);
+        Redaction.Register(SessionToken);
     }
 
     public string AccessKeyId { get; }

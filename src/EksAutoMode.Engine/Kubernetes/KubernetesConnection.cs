@@ -76,6 +76,10 @@ public sealed class KubernetesConnection : IDisposable
             throw new EngineException("KubeConfigInvalid", ErrorKind.InvalidData, $"The kubeconfig '{file}' cannot be read: {ex.Message}", file, ex);
         }
 
+        // Static tokens, passwords and client keys from the kubeconfig are masked wherever they might appear.
+        Redaction.Register(config.AccessToken);
+        Redaction.Register(config.Password);
+        Redaction.Register(config.ClientCertificateKeyData);
         var connection = new KubernetesConnection(new k8s.Kubernetes(config), config.Host, $"kubeconfig '{file}', context '{config.CurrentContext}'",
             config.CurrentContext, null);
         if (config.SkipTlsVerify)

@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Text.RegularExpressions;
+
+namespace EksAutoMode.Engine;
+
+/// <summary>
+/// The one redaction point: every text the module shows or writes (output strings, verbose, debug, warnings,
+/// error messages/targets/recommended actions, -WhatIf text, the price cache) passes through <see cref="Redact"/>.
+/// Two mechanisms, both needed:
+/// <list type="bullet">
+/// <item>Shapes that are secret wherever they appear: EKS bearer tokens (<c>k8s-aws-v1.…</c>), URL user info
+/// (<c>scheme://user:password@</c>), presigned-URL and SigV4 signatures and security tokens
+/// (<c>X-Amz-Signature=</c>, <c>X-Amz-Security-Token=</c>, <c>Signature=</c>) and <c>Bearer …</c> values.</item>
+/// <item>Values known to be secret because credentials were read from them: every secret access key, session
+/// token, kubeconfig token or password the module resolves is registered here (<see cref="Register"/>), raw and
+/// URL-encoded, and replaced wherever it appears, whatever the credential source was.</item>
+/// </list>
+/// All patterns run in linear time (NonBacktracking), so redacting hostile text cannot hang.
+/// </summary>
+public static class Redaction
+{
+    /// <summary>What replaces a secret.</summary>
+    public const string Mask = "(redacted)";
+
+    /// <summary>Shorter values are not registered: they would mask ordinary words (real secrets are 16+ characters).</summary>
+    public const int MinimumSecretLength = 8;
+
+    private const int MaxRegistered = 512;
+    private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
+
+    private static readonly Regex EksToken = new(@"k8s-aws-v1\.[A-Za-z0-9_\-=]+", Options);
+    private static readonly Regex UrlUserInfo = new(@"(?<scheme>[A-Za-z][A-Za-z0-9+.\-]{0,30}://)[^/?#@\s""'<>]+@", Options);
+    private static readonly Regex SignatureParameter = new(
+        @"(?<name>(?i:X-Amz-Signature|X-Amz-Security-Token|X-Amz-Credential-Token|Signature|AWSAccessKeySecret))=[^&\s,;""'<>]+", Options);
+    private static readonly Regex Bearer = new(@"(?<name>(?i:bearer))\s+[A-Za-z0-9._~+/=\-]{8,}", Options);
+
+    private static readonly ConcurrentDictionary<string, byte> s_known = new(StringComparer.Ordinal);
+    private static readonly ConcurrentQueue<string> s_order = new();
+    private static string[] s_snapshot = Array.Empty<string>();
+
+    /// <summary>
+    /// Registers a value that must never be shown (a secret access key, session token, bearer token, password).
+    /// Values shorter than <see cref="MinimumSecretLength"/> are ignored. Thread-safe; the newest 512 are kept.
+    /// </summary>
+    public static void Register(string? secret)
+    {
+        if (string.IsNullOrWhiteSpace(secret))
+        {
+            return;
+        }
+
+        string value = secret.Trim();
+        if (value.Length < MinimumSecretLength)
+        {
+            return;
+        }
+
+        bool added = false;
+        foreach (string form in new[] { value, Uri.EscapeDataString(value) })
+        {
+            if (s_known.TryAdd(form, 0))
+            {
+                s_order.Enqueue(form);
+                added = true;
+            }
+        }
+
+        if (!added)
+        {
+            return;
+        }
+
+        while (s_known.Count > MaxRegistered && s_order.TryDequeue(out string? oldest))
+        {
+            s_known.TryRemove(oldest, out _);
+        }
+
+        // Longest first, so a value that contains another registered value is masked whole.
+        s_snapshot = s_known.Keys.OrderByDescending(k => k.Length).ToArray();
+    }
+
+    /// <summary>The text with every secret replaced by <see cref="Mask"/>; the same instance when there was nothing to hide.</summary>
+    [return: System.Diagnostics.CodeAnalysis.NotNullIfNotNull(nameof(text))]
+    public static string? Redact(string? text)
+    {
+        if (string.IsNullOrEmpty(text))
+        {
+            return text;
+        }
+
+        string result = text;
+        foreach (string secret in s_snapshot)
+        {
+            if (result.Contains(secret, StringComparison.Ordinal))
+            {
+                result = result.Replace(secret, Mask, StringComparison.Ordinal);
+            }
+        }
+
+        if (result.Contains("k8s-aws-v1.", StringComparison.Ordinal))
+        {
+            result = EksToken.Replace(result, "k8s-aws-v1." + Mask);
+        }
+
+        if (result.Contains("://", StringComparison.Ordinal) && result.Contains('@'))
+        {
+            result = UrlUserInfo.Replace(result, "${scheme}" + Mask + "@");
+        }
+
+        if (result.Contains('='))
+        {
+            result = SignatureParameter.Replace(result, "${name}=" + Mask);
+        }
+
+        if (result.Contains("earer", StringComparison.OrdinalIgnoreCase))
+        {
+            result = Bearer.Replace(result, "${name} " + Mask);
+        }
+
+        return result;
+    }
+
+    /// <summary>True when <see cref="Redact"/> would change <paramref name="text"/>.</summary>
+    public static bool ContainsSecret(string? text) => !string.Equals(Redact(text), text, StringComparison.Ordinal);
+
+    /// <summary>A redacted copy of an exception's whole text (messages of the chain and stack), for logs.</summary>
+    public static string RedactException(Exception exception) => Redact(exception.ToString());
+}
