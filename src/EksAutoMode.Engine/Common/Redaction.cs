@@ -30,8 +30,8 @@ public static class Redaction
 
     private static readonly Regex EksToken = new(@"k8s-aws-v1\.[A-Za-z0-9_\-=]+", Options);
     private static readonly Regex UrlUserInfo = new(@"(?<scheme>[A-Za-z][A-Za-z0-9+.\-]{0,30}://)[^/?#@\s""'<>]+@", Options);
-    private static readonly Regex SignatureParameter = new(
-        @"(?<name>(?i:X-Amz-Signature|X-Amz-Security-Token|X-Amz-Credential-Token|Signature|AWSAccessKeySecret))=[^&\s,;""'<>]+", Options);
+    /// <summary>Query/header parameters whose values are secret (X-Amz-Signature is covered by Signature=).</summary>
+    private static readonly string[] SecretParameters = { "Signature=", "X-Amz-Security-Token=" };
     private static readonly Regex Bearer = new(@"(?<name>(?i:bearer))\s+[A-Za-z0-9._~+/=\-]{8,}", Options);
 
     private static readonly ConcurrentDictionary<string, byte> s_known = new(StringComparer.Ordinal);
@@ -97,6 +97,11 @@ public static class Redaction
             }
         }
 
+        if (result.Contains("earer", StringComparison.OrdinalIgnoreCase))
+        {
+            result = Bearer.Replace(result, "${name} " + Mask);
+        }
+
         if (result.Contains("k8s-aws-v1.", StringComparison.Ordinal))
         {
             result = EksToken.Replace(result, "k8s-aws-v1." + Mask);
@@ -109,15 +114,65 @@ public static class Redaction
 
         if (result.Contains('='))
         {
-            result = SignatureParameter.Replace(result, "${name}=" + Mask);
-        }
-
-        if (result.Contains("earer", StringComparison.OrdinalIgnoreCase))
-        {
-            result = Bearer.Replace(result, "${name} " + Mask);
+            result = MaskParameters(result);
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Masks the values of <see cref="SecretParameters"/> (to the next &amp;, comma, semicolon, quote or white space).
+    /// A plain scan rather than a regex: one pass, each name's next occurrence looked up only once it is passed.
+    /// </summary>
+    private static string MaskParameters(string text)
+    {
+        var next = new int[SecretParameters.Length];
+        for (int n = 0; n < next.Length; n++)
+        {
+            next[n] = text.IndexOf(SecretParameters[n], StringComparison.OrdinalIgnoreCase);
+        }
+
+        System.Text.StringBuilder? builder = null;
+        int copied = 0, position = 0;
+        while (true)
+        {
+            int best = -1, nameLength = 0;
+            for (int n = 0; n < next.Length; n++)
+            {
+                if (next[n] >= 0 && next[n] < position)
+                {
+                    next[n] = text.IndexOf(SecretParameters[n], position, StringComparison.OrdinalIgnoreCase);
+                }
+
+                if (next[n] >= 0 && (best < 0 || next[n] < best))
+                {
+                    best = next[n];
+                    nameLength = SecretParameters[n].Length;
+                }
+            }
+
+            if (best < 0)
+            {
+                break;
+            }
+
+            int start = best + nameLength, end = start;
+            while (end < text.Length && text[end] is not ('&' or ',' or ';' or '"' or '\'' or '<' or '>') && !char.IsWhiteSpace(text[end]))
+            {
+                end++;
+            }
+
+            if (end > start && !text.AsSpan(start, end - start).SequenceEqual(Mask))
+            {
+                builder ??= new System.Text.StringBuilder(text.Length);
+                builder.Append(text, copied, start - copied).Append(Mask);
+                copied = end;
+            }
+
+            position = Math.Max(end, start);
+        }
+
+        return builder is null ? text : builder.Append(text, copied, text.Length - copied).ToString();
     }
 
     /// <summary>True when <see cref="Redact"/> would change <paramref name="text"/>.</summary>

@@ -73,7 +73,8 @@ public sealed class CatalogueAndCacheTests : IDisposable
         PriceCacheStore.Write(path, Doc("ap-northeast-1", "c6g.large", 0.0856m, 0.01027m));
         PriceCacheStore.Write(path, Doc("ap-northeast-1", "c6g.large", 0.0856m, 0.01027m));
 
-        Assert.Equal(new[] { "cache.json" }, Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName));
+        // The cache and its (persistent, empty) lock file; no temporary file is left behind.
+        Assert.Equal(new[] { ".cache.json.lock", "cache.json" }, Directory.GetFiles(Path.GetDirectoryName(path)!).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         PriceCacheDocument read = PriceCacheStore.Read(path)!;
         Assert.Equal(1, read.SchemaVersion);
         Assert.Equal(0.01027m, read.Regions["AP-NORTHEAST-1"].Fee["c6g.large"]);
