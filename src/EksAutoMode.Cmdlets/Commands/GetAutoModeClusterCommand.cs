@@ -40,23 +40,39 @@ public sealed class GetAutoModeClusterCommand : AwsCmdlet
                 return;
             }
 
+            var listed = new List<string>();
+            EngineException? listFailure = null;
             try
             {
                 names = RunAws(async ct =>
                 {
-                    var all = new List<string>();
-                    await foreach (string n in reader.ListClusterNamesAsync(ct).ConfigureAwait(false))
+                    try
                     {
-                        all.Add(n);
+                        await foreach (string n in reader.ListClusterNamesAsync(ct).ConfigureAwait(false))
+                        {
+                            listed.Add(n);
+                        }
+                    }
+                    catch (EngineException ex) when (listed.Count > 0)
+                    {
+                        // A later page failed: report what was read as partial instead of dropping it.
+                        listFailure = ex;
                     }
 
-                    return (IReadOnlyList<string>)all;
+                    return (IReadOnlyList<string>)listed;
                 });
             }
             catch (EngineException ex)
             {
                 ThrowEngineError(ex);
                 return;
+            }
+
+            if (listFailure is not null)
+            {
+                WriteEngineError(new EngineException("ClusterListIncomplete", listFailure.Kind,
+                    $"The cluster list of {session.Region} is incomplete: only the first {listed.Count} cluster(s) could be listed. {listFailure.Message}",
+                    session.Region, listFailure) { RecommendedAction = listFailure.RecommendedAction ?? "Run again, or name the clusters with -Name." });
             }
 
             WriteVerbose($"{names.Count} cluster(s) in {session.Region}.");
@@ -111,12 +127,15 @@ public sealed class GetAutoModeClusterCommand : AwsCmdlet
         UnknownNodePools = info.UnknownNodePools.ToArray(),
         NodeRoleArn = info.NodeRoleArn,
         NodeRoleName = info.NodeRoleName,
-        InstalledAddons = info.InstalledAddons.ToArray(),
-        RedundantAddons = info.RedundantAddons.Select(a => new AutoModeRedundantAddon { Name = a.Name, Component = a.Component, Advice = a.Advice, SourceUrl = a.SourceUrl }).ToArray(),
+        InstalledAddons = info.MissingData.Contains("InstalledAddons") ? null : info.InstalledAddons.ToArray(),
+        RedundantAddons = info.MissingData.Contains("RedundantAddons") ? null
+            : info.RedundantAddons.Select(a => new AutoModeRedundantAddon { Name = a.Name, Component = a.Component, Advice = a.Advice, SourceUrl = a.SourceUrl }).ToArray(),
         ManagedNodeGroupCount = info.ManagedNodeGroupCount,
         SupportType = info.SupportType,
         Endpoint = info.Endpoint,
         CreatedAt = info.CreatedAt,
         Advice = info.Advice.ToArray(),
+        IsComplete = info.IsComplete,
+        MissingData = info.MissingData.ToArray(),
     };
 }

@@ -69,7 +69,8 @@ public sealed class UpdateAutoModePriceCacheCommand : AwsCmdlet
                 var refresher = new PriceListRefresher((callRegion, body, ct) =>
                     current.Client.InvokeJson11Async(AwsService.Pricing, "AWSPriceListService", "GetProducts", body,
                         new AwsCallOptions { Region = callRegion, Target = region }, ct));
-                PriceCacheRegion fetched = RunAws(ct => refresher.FetchRegionAsync(region, InstanceType, endpoint, null, ct));
+                PriceCacheRegion fetched = RunAws(ct => AwsServiceException.ReadResponseAsync("Pricing", "GetProducts", region,
+                    () => refresher.FetchRegionAsync(region, InstanceType, endpoint, null, ct)));
 
                 // Under the cache's lock: a parallel Update-AutoModePriceCache (another Region) is never lost.
                 var unreadable = new List<EngineException>();

@@ -54,6 +54,17 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     public string? EndpointUrl { get; set; }
 
+    /// <summary>
+    /// Give-up time in seconds for each call to AWS (and the Kubernetes API), retries included. Without it a call
+    /// gives up after 5 attempts of up to 30 s each plus backoff (about 151 s).
+    /// </summary>
+    [Parameter]
+    [ValidateRange(1, 3600)]
+    public int? TimeoutSec { get; set; }
+
+    /// <summary>The give-up time per call from -TimeoutSec, or null for the default retry policy.</summary>
+    protected TimeSpan? CallTimeout => TimeoutSec is int seconds ? TimeSpan.FromSeconds(seconds) : null;
+
     /// <summary>Resolves (once per distinct set of parameter values) the AWS session; terminating error when impossible.</summary>
     protected AwsSession GetAwsSession()
     {
@@ -61,7 +72,7 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
         string? region = RegionText(Region);
         AwsCredentials? credential = Credential is null ? null : ReadCredentialObject(Credential, "-Credential");
         string key = string.Join('\u001f', region, AccessKey, SecretKey?.GetHashCode(), SessionToken?.GetHashCode(), ProfileName, ProfileLocation,
-            credential?.AccessKeyId, EndpointUrl);
+            credential?.AccessKeyId, EndpointUrl, TimeoutSec);
         if (_session is not null && _sessionKey == key)
         {
             return _session;
@@ -77,6 +88,7 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
             Credential = credential,
             Region = region,
             EndpointUrl = EndpointUrl,
+            RetryPolicy = TimeoutSec is int seconds ? AwsRetryPolicy.Default.WithTimeout(seconds) : AwsRetryPolicy.Default,
             Trace = line => _messages.Enqueue((line.Contains("retrying", StringComparison.Ordinal), line)),
         };
 
@@ -110,6 +122,11 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
             WriteDebug($"All AWS calls go to {_session.EndpointUrl}");
         }
 
+        if (TimeoutSec is int limit)
+        {
+            WriteDebug($"Each AWS call gives up after {limit} s (-TimeoutSec), retries included.");
+        }
+
         return _session;
     }
 
@@ -134,6 +151,18 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
         catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
         {
             throw new PipelineStoppedException();
+        }
+        catch (Exception ex) when (ex is not EngineException and not PipelineStoppedException and not OperationCanceledException
+            and not OutOfMemoryException and not StackOverflowException)
+        {
+            // Last resort for anything the engine did not turn into an EngineException (a response shape nobody
+            // anticipated, a third-party library's own exception): a clear error record, never a stack trace.
+            string last = _session?.Client.LastOperation is { } op ? $" The last AWS response read was {op}." : string.Empty;
+            throw new EngineException("UnexpectedFailure", ErrorKind.InvalidResult,
+                $"{MyInvocation.MyCommand.Name} could not use what it received ({ex.GetType().Name}: {ex.Message}).{last}", null, ex)
+            {
+                RecommendedAction = "Run again with -Debug to see each call; if it persists, report it with that output.",
+            };
         }
     }
 

@@ -29,7 +29,7 @@ public abstract class KubernetesCmdlet : AwsCmdlet
 
     protected KubernetesConnection GetKubernetesConnection()
     {
-        string key = string.Join('\u001f', KubeConfigPath, Context, ClusterName);
+        string key = string.Join('\u001f', KubeConfigPath, Context, ClusterName, TimeoutSec);
         if (_connection is not null && _connectionKey == key)
         {
             return _connection;
@@ -42,12 +42,12 @@ public abstract class KubernetesCmdlet : AwsCmdlet
             if (KubeConfigPath is not null || Context is not null || ClusterName is null)
             {
                 string? path = KubeConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(KubeConfigPath);
-                _connection = KubernetesConnection.FromKubeConfig(path, Context);
+                _connection = KubernetesConnection.FromKubeConfig(path, Context, CallTimeout);
             }
             else
             {
                 var session = GetAwsSession();
-                _connection = RunAws(ct => KubernetesConnection.ForEksClusterAsync(session, ClusterName, ct));
+                _connection = RunAws(ct => KubernetesConnection.ForEksClusterAsync(session, ClusterName, CallTimeout, ct));
             }
         }
         catch (EngineException ex)

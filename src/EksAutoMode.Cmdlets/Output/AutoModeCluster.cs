@@ -48,8 +48,11 @@ public sealed class AutoModeCluster
     public string[] UnknownNodePools { get; set; } = Array.Empty<string>();
     public string? NodeRoleArn { get; set; }
     public string? NodeRoleName { get; set; }
-    public string[] InstalledAddons { get; set; } = Array.Empty<string>();
-    public AutoModeRedundantAddon[] RedundantAddons { get; set; } = Array.Empty<AutoModeRedundantAddon>();
+    /// <summary>Installed EKS add-ons; null when ListAddons failed (see MissingData).</summary>
+    public string[]? InstalledAddons { get; set; } = Array.Empty<string>();
+
+    /// <summary>Add-ons Auto Mode makes redundant; null when the add-on list could not be read (see MissingData).</summary>
+    public AutoModeRedundantAddon[]? RedundantAddons { get; set; } = Array.Empty<AutoModeRedundantAddon>();
     public int? ManagedNodeGroupCount { get; set; }
 
     /// <summary>Upgrade policy support type: STANDARD or EXTENDED.</summary>
@@ -59,4 +62,10 @@ public sealed class AutoModeCluster
 
     /// <summary>What to fix or know, one sentence each.</summary>
     public string[] Advice { get; set; } = Array.Empty<string>();
+
+    /// <summary>False when part of the answer could not be read (see MissingData and the warning): never mistake it for a complete one.</summary>
+    public bool IsComplete { get; set; } = true;
+
+    /// <summary>Properties that are unknown because their call failed (e.g. InstalledAddons, RedundantAddons); they are null, not empty.</summary>
+    public string[] MissingData { get; set; } = Array.Empty<string>();
 }

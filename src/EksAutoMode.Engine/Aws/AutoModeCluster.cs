@@ -57,6 +57,12 @@ public sealed record AutoModeClusterInfo
 
     /// <summary>Partial results: e.g. ListAddons was denied. The cmdlet writes them as warnings.</summary>
     public IReadOnlyList<string> Warnings { get; init; } = Array.Empty<string>();
+
+    /// <summary>What could not be read, so is unknown rather than empty (e.g. "InstalledAddons", "ManagedNodeGroupCount").</summary>
+    public IReadOnlyList<string> MissingData { get; init; } = Array.Empty<string>();
+
+    /// <summary>False when <see cref="MissingData"/> is not empty: the answer is partial.</summary>
+    public bool IsComplete => MissingData.Count == 0;
 }
 
 /// <summary>The facts in Data/Aws/automode-cluster.yaml.</summary>
@@ -97,12 +103,9 @@ public sealed class AutoModeClusterReader
         {
             using (page)
             {
-                if (page.RootElement.TryGetProperty("clusters", out JsonElement clusters) && clusters.ValueKind == JsonValueKind.Array)
+                foreach (string name in StringList(page.RootElement, "clusters", "ListClusters", null))
                 {
-                    foreach (JsonElement name in clusters.EnumerateArray())
-                    {
-                        yield return name.GetString()!;
-                    }
+                    yield return name;
                 }
             }
         }
@@ -121,10 +124,11 @@ public sealed class AutoModeClusterReader
             options: target, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (!doc.RootElement.TryGetProperty("cluster", out JsonElement cluster) || cluster.ValueKind != JsonValueKind.Object)
         {
-            throw new EngineException("AwsInvalidResponse", ErrorKind.InvalidResult, $"EKS DescribeCluster returned no cluster for '{name}'.", name);
+            throw AwsServiceException.InvalidResponse("EKS", "DescribeCluster", $"no cluster object for '{name}'", name);
         }
 
         var warnings = new List<string>();
+        var missing = new List<string>();
         List<string>? addons = null;
         int? nodegroups = null;
         try
@@ -135,17 +139,16 @@ public sealed class AutoModeClusterReader
             {
                 using (page)
                 {
-                    if (page.RootElement.TryGetProperty("addons", out JsonElement list) && list.ValueKind == JsonValueKind.Array)
-                    {
-                        addons.AddRange(list.EnumerateArray().Select(a => a.GetString()!).Where(a => a is not null));
-                    }
+                    addons.AddRange(StringList(page.RootElement, "addons", "ListAddons", name));
                 }
             }
         }
         catch (AwsServiceException ex)
         {
             addons = null;
-            warnings.Add($"Cluster '{name}': cannot list add-ons, so redundant add-ons are not reported. {ex.Message}");
+            missing.Add("InstalledAddons");
+            missing.Add("RedundantAddons");
+            warnings.Add($"Cluster '{name}': cannot list add-ons, so InstalledAddons and RedundantAddons are unknown (this answer is partial). {ex.Message}");
         }
 
         if (Flag(cluster, "computeConfig", "enabled"))
@@ -158,10 +161,7 @@ public sealed class AutoModeClusterReader
                 {
                     using (page)
                     {
-                        if (page.RootElement.TryGetProperty("nodegroups", out JsonElement list) && list.ValueKind == JsonValueKind.Array)
-                        {
-                            count += list.GetArrayLength();
-                        }
+                        count += StringList(page.RootElement, "nodegroups", "ListNodegroups", name).Count;
                     }
                 }
 
@@ -169,11 +169,45 @@ public sealed class AutoModeClusterReader
             }
             catch (AwsServiceException ex)
             {
-                warnings.Add($"Cluster '{name}': cannot list managed node groups. {ex.Message}");
+                missing.Add("ManagedNodeGroupCount");
+                warnings.Add($"Cluster '{name}': cannot list managed node groups, so ManagedNodeGroupCount is unknown (this answer is partial). {ex.Message}");
             }
         }
 
-        return Analyze(cluster, _session.Region, addons, nodegroups, warnings);
+        JsonElement described = cluster;
+        AutoModeClusterInfo info = AwsServiceException.ReadResponse("EKS", "DescribeCluster", name,
+            () => Analyze(described, _session.Region, addons, nodegroups, warnings));
+        return info with { MissingData = missing };
+    }
+
+    /// <summary>
+    /// A list-operation page's string array (<paramref name="property"/>); a missing property is an empty page,
+    /// anything else that is not an array of strings is <see cref="AwsServiceException.InvalidResponse"/>.
+    /// </summary>
+    private static IReadOnlyList<string> StringList(JsonElement page, string property, string operation, object? target)
+    {
+        if (!page.TryGetProperty(property, out JsonElement list) || list.ValueKind == JsonValueKind.Null)
+        {
+            return Array.Empty<string>();
+        }
+
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            throw AwsServiceException.InvalidResponse("EKS", operation, $"'{property}' as a JSON {list.ValueKind.ToString().ToLowerInvariant()} instead of a list", target);
+        }
+
+        var names = new List<string>(list.GetArrayLength());
+        foreach (JsonElement item in list.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(item.GetString()))
+            {
+                throw AwsServiceException.InvalidResponse("EKS", operation, $"an entry of '{property}' that is not a name (JSON {item.ValueKind.ToString().ToLowerInvariant()})", target);
+            }
+
+            names.Add(item.GetString()!);
+        }
+
+        return names;
     }
 
     /// <summary>Judges one DescribeCluster <c>cluster</c> object (pure; public for tests).</summary>

@@ -133,8 +133,7 @@ public sealed class AwsClient
         }
         catch (System.Xml.XmlException ex)
         {
-            throw new AwsServiceException(service.DisplayName, operation, "InvalidResponse", 200, "the response is not valid XML.", null, null,
-                ErrorKind.InvalidResult, options?.Target, ex);
+            throw AwsServiceException.InvalidResponse(service.DisplayName, operation, "a body that is not valid XML", options?.Target, ex);
         }
     }
 
@@ -209,8 +208,85 @@ public sealed class AwsClient
 
     private static JsonDocument ParseJson(AwsService service, string operation, byte[] response, AwsCallOptions? options)
     {
-        // SendAsync has already verified the body parses; this cannot fail for a successful response.
-        return response.Length == 0 ? JsonDocument.Parse("{}") : JsonDocument.Parse(response);
+        // SendAsync has already verified the body parses; every AWS JSON protocol answers with an object.
+        JsonDocument document = response.Length == 0 ? JsonDocument.Parse("{}") : JsonDocument.Parse(response);
+        if (document.RootElement.ValueKind != JsonValueKind.Object)
+        {
+            JsonValueKind kind = document.RootElement.ValueKind;
+            document.Dispose();
+            throw AwsServiceException.InvalidResponse(service.DisplayName, operation, $"a JSON {kind.ToString().ToLowerInvariant()} where an object was expected", options?.Target);
+        }
+
+        return document;
+    }
+
+    /// <summary>Responses larger than this are refused (AwsResponseInvalid) instead of read into memory.</summary>
+    public const int DefaultMaxResponseBytes = 16 * 1024 * 1024;
+
+    /// <summary>The response size cap of this client (tests lower it).</summary>
+    internal int MaxResponseBytes { get; set; } = DefaultMaxResponseBytes;
+
+    /// <summary>"EKS DescribeCluster": the last operation that answered successfully (for messages about what was read last).</summary>
+    public string? LastOperation => Volatile.Read(ref _lastOperation);
+
+    private string? _lastOperation;
+
+    /// <summary>Reads a body up to <see cref="MaxResponseBytes"/>; null when it is larger (announced or actual).</summary>
+    private async Task<byte[]?> ReadCappedAsync(HttpContent content, CancellationToken cancellationToken)
+    {
+        if (content.Headers.ContentLength is long announced && announced > MaxResponseBytes)
+        {
+            return null;
+        }
+
+        await using Stream stream = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var buffer = new MemoryStream(content.Headers.ContentLength is long known ? (int)known : 4096);
+        byte[] chunk = new byte[81920];
+        int read;
+        while ((read = await stream.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxResponseBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
+    }
+
+    /// <summary>True when a request failed because the server's TLS certificate was not accepted.</summary>
+    internal static bool IsTlsFailure(Exception ex)
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is System.Security.Authentication.AuthenticationException)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Why a certificate was refused, in words, from the TLS exception text.</summary>
+    internal static string TlsProblem(Exception ex)
+    {
+        string text = string.Join(" ", Chain(ex).Select(e => e.Message));
+        return text.Contains("NameMismatch", StringComparison.OrdinalIgnoreCase) ? "its certificate does not name this host (name mismatch)"
+            : text.Contains("ChainErrors", StringComparison.OrdinalIgnoreCase) || text.Contains("UntrustedRoot", StringComparison.OrdinalIgnoreCase)
+                ? "its certificate is not signed by a trusted certificate authority"
+            : text.Contains("ValidationCallback", StringComparison.OrdinalIgnoreCase) ? "its certificate did not verify against the CA bundle (untrusted CA or host name mismatch)"
+            : "its certificate was not accepted";
+
+        static IEnumerable<Exception> Chain(Exception e)
+        {
+            for (Exception? c = e; c is not null; c = c.InnerException)
+            {
+                yield return c;
+            }
+        }
     }
 
     /// <summary>Builds the URL a signed request goes to (exposed for the EKS token and tests).</summary>
@@ -236,6 +312,32 @@ public sealed class AwsClient
         Uri uri = BuildUri(endpoint, path, query);
         string fullPath = (endpoint.AbsolutePath.TrimEnd('/') + (path.StartsWith('/') ? path : "/" + path));
 
+        // -TimeoutSec: one deadline for the whole call, retries and backoff included.
+        using var overall = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (_retry.Timeout is { } limit)
+        {
+            overall.CancelAfter(limit);
+        }
+
+        try
+        {
+            return await SendAttemptsAsync(service, operation, method, uri, endpoint, signingRegion, fullPath, query, extraHeaders, payload, options, overall.Token)
+                .ConfigureAwait(false);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested && _retry.Timeout is { } giveUp)
+        {
+            throw new AwsServiceException(service.DisplayName, operation, "RequestTimeout", 0,
+                $"no answer within {giveUp.TotalSeconds:0.#} s (-TimeoutSec) from {endpoint.Host}.", null, null, ErrorKind.OperationTimeout, options?.Target, ex)
+            {
+                RecommendedAction = "Raise -TimeoutSec, or check the network path to the endpoint (proxy, VPC endpoint, firewall).",
+            };
+        }
+    }
+
+    private async Task<byte[]> SendAttemptsAsync(AwsService service, string operation, HttpMethod method, Uri uri, Uri endpoint, string signingRegion, string fullPath,
+        IReadOnlyList<KeyValuePair<string, string>> query, List<KeyValuePair<string, string>> extraHeaders, byte[] payload,
+        AwsCallOptions? options, CancellationToken cancellationToken)
+    {
         for (int attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -291,17 +393,25 @@ public sealed class AwsClient
                 try
                 {
                     using HttpResponseMessage response = await _http.SendAsync(message, HttpCompletionOption.ResponseHeadersRead, attemptCts.Token).ConfigureAwait(false);
-                    byte[] body = await response.Content.ReadAsByteArrayAsync(attemptCts.Token).ConfigureAwait(false);
+                    byte[]? body = await ReadCappedAsync(response.Content, attemptCts.Token).ConfigureAwait(false);
                     _trace?.Invoke($"{service.DisplayName} {operation}: HTTP {(int)response.StatusCode} in {Time.GetElapsedTime(started).TotalMilliseconds:0} ms (attempt {attempt})");
+                    if (body is null)
+                    {
+                        // Not retried: the same request gets the same oversized answer.
+                        throw AwsServiceException.InvalidResponse(service.DisplayName, operation,
+                            $"a body larger than {MaxResponseBytes / (1024 * 1024)} MB, which is not read", options?.Target, statusCode: (int)response.StatusCode);
+                    }
+
                     if (response.IsSuccessStatusCode)
                     {
                         if (IsJson(extraHeaders, method) && !IsCompleteJson(body))
                         {
-                            failure = new AwsServiceException(service.DisplayName, operation, "InvalidResponse", (int)response.StatusCode,
-                                "the response body was incomplete or not valid JSON.", null, null, ErrorKind.InvalidResult, options?.Target) { IsRetryable = true };
+                            failure = AwsServiceException.InvalidResponse(service.DisplayName, operation, "an incomplete body or one that is not JSON",
+                                options?.Target, retryable: true, statusCode: (int)response.StatusCode);
                         }
                         else
                         {
+                            Volatile.Write(ref _lastOperation, $"{service.DisplayName} {operation}");
                             return body;
                         }
                     }
@@ -322,6 +432,18 @@ public sealed class AwsClient
                         $"no response within {_retry.AttemptTimeout.TotalSeconds:0.#} s from {endpoint.Host}.", null, null, ErrorKind.OperationTimeout, options?.Target, ex)
                     { IsRetryable = true };
                 }
+                catch (Exception ex) when (ex is HttpRequestException or IOException && IsTlsFailure(ex))
+                {
+                    // Not retried: a certificate that was refused once is refused again.
+                    _trace?.Invoke($"{service.DisplayName} {operation}: TLS failed: {ex.Message} (attempt {attempt})");
+                    throw new AwsServiceException(service.DisplayName, operation, "AwsTlsFailed", 0,
+                        $"the TLS connection to {endpoint.Scheme}://{HostHeader(endpoint)} was refused: {TlsProblem(ex)}.", null, null, ErrorKind.SecurityError, options?.Target, ex)
+                    {
+                        RecommendedAction = "If the endpoint (a private endpoint, a TLS-inspecting proxy, -EndpointUrl) uses a certificate authority of its own, "
+                            + "set AWS_CA_BUNDLE (or ca_bundle in the profile) to a PEM file with that CA; if the host name does not match the certificate, "
+                            + "use the name the certificate was issued for in -EndpointUrl.",
+                    };
+                }
                 catch (Exception ex) when (ex is HttpRequestException or IOException)
                 {
                     _trace?.Invoke($"{service.DisplayName} {operation}: connection failed: {ex.Message} (attempt {attempt})");
@@ -337,6 +459,11 @@ public sealed class AwsClient
             }
 
             TimeSpan delay = _retry.Backoff(attempt - 1, Random(), retryAfter);
+            if (_retry.Timeout is not null && cancellationToken.IsCancellationRequested)
+            {
+                throw failure;
+            }
+
             _trace?.Invoke($"{service.DisplayName} {operation}: {failure.ErrorCode}, retrying in {delay.TotalMilliseconds:0} ms (attempt {attempt + 1} of {_retry.MaxAttempts})");
             await Delay(delay, cancellationToken).ConfigureAwait(false);
         }

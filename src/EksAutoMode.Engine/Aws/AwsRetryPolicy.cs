@@ -19,6 +19,19 @@ public sealed record AwsRetryPolicy
     /// <summary>Time limit for one attempt (request sent and response read).</summary>
     public TimeSpan AttemptTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Give-up time for one call including its retries and backoff waits (-TimeoutSec). Null: the attempts alone
+    /// bound it (5 attempts of up to 30 s plus backoff, about 151 s).
+    /// </summary>
+    public TimeSpan? Timeout { get; init; }
+
+    /// <summary>This policy with a give-up time of <paramref name="seconds"/> per call (attempts never longer than that).</summary>
+    public AwsRetryPolicy WithTimeout(int seconds)
+    {
+        TimeSpan limit = TimeSpan.FromSeconds(seconds);
+        return this with { Timeout = limit, AttemptTimeout = limit < AttemptTimeout ? limit : AttemptTimeout };
+    }
+
     /// <summary>The wait before retry number <paramref name="retry"/> (0 = first retry). <paramref name="random"/> is in [0,1).</summary>
     public TimeSpan Backoff(int retry, double random, TimeSpan? retryAfter)
     {

@@ -46,7 +46,10 @@ public sealed class KubernetesConnection : IDisposable
     internal IKubernetes Client { get; }
 
     /// <summary>Opens a kubeconfig. <paramref name="path"/> null = KUBECONFIG or ~/.kube/config; <paramref name="context"/> null = its current context.</summary>
-    public static KubernetesConnection FromKubeConfig(string? path, string? context)
+    public static KubernetesConnection FromKubeConfig(string? path, string? context) => FromKubeConfig(path, context, null);
+
+    /// <summary>Opens a kubeconfig; <paramref name="timeout"/> (-TimeoutSec) limits each API call (default 100 s).</summary>
+    public static KubernetesConnection FromKubeConfig(string? path, string? context, TimeSpan? timeout)
     {
         string file = path ?? Environment.GetEnvironmentVariable("KUBECONFIG")?.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries).FirstOrDefault()
             ?? KubernetesClientConfiguration.KubeConfigDefaultLocation;
@@ -80,7 +83,8 @@ public sealed class KubernetesConnection : IDisposable
         Redaction.Register(config.AccessToken);
         Redaction.Register(config.Password);
         Redaction.Register(config.ClientCertificateKeyData);
-        var connection = new KubernetesConnection(new k8s.Kubernetes(config), config.Host, $"kubeconfig '{file}', context '{config.CurrentContext}'",
+        ApplyTimeout(config, timeout);
+        var connection = new KubernetesConnection(new k8s.Kubernetes(config, new ResponseLimitHandler()), config.Host, $"kubeconfig '{file}', context '{config.CurrentContext}'",
             config.CurrentContext, null);
         if (config.SkipTlsVerify)
         {
@@ -91,17 +95,25 @@ public sealed class KubernetesConnection : IDisposable
     }
 
     /// <summary>Connects to an EKS cluster by name: DescribeCluster, then the endpoint with the cluster CA and an EKS token (refreshed before it expires).</summary>
-    public static async Task<KubernetesConnection> ForEksClusterAsync(AwsSession session, string clusterName, CancellationToken cancellationToken = default)
+    public static Task<KubernetesConnection> ForEksClusterAsync(AwsSession session, string clusterName, CancellationToken cancellationToken = default) =>
+        ForEksClusterAsync(session, clusterName, null, cancellationToken);
+
+    /// <summary>Connects to an EKS cluster by name; <paramref name="timeout"/> (-TimeoutSec) limits each Kubernetes API call.</summary>
+    public static async Task<KubernetesConnection> ForEksClusterAsync(AwsSession session, string clusterName, TimeSpan? timeout, CancellationToken cancellationToken = default)
     {
         using JsonDocument doc = await session.Client.InvokeRestJsonAsync(AwsService.Eks, "DescribeCluster", HttpMethod.Get,
             "/clusters/" + clusterName, options: new AwsCallOptions { Target = clusterName }, cancellationToken: cancellationToken).ConfigureAwait(false);
-        JsonElement cluster = doc.RootElement.GetProperty("cluster");
+        if (!doc.RootElement.TryGetProperty("cluster", out JsonElement cluster) || cluster.ValueKind != JsonValueKind.Object)
+        {
+            throw AwsServiceException.InvalidResponse("EKS", "DescribeCluster", $"no cluster object for '{clusterName}'", clusterName);
+        }
+
         string? endpoint = cluster.TryGetProperty("endpoint", out JsonElement e) && e.ValueKind == JsonValueKind.String ? e.GetString() : null;
         string? caData = cluster.TryGetProperty("certificateAuthority", out JsonElement ca) && ca.ValueKind == JsonValueKind.Object
             && ca.TryGetProperty("data", out JsonElement d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
         if (string.IsNullOrEmpty(endpoint))
         {
-            string status = cluster.TryGetProperty("status", out JsonElement s) ? s.GetString() ?? "unknown" : "unknown";
+            string status = cluster.TryGetProperty("status", out JsonElement s) && s.ValueKind == JsonValueKind.String ? s.GetString() ?? "unknown" : "unknown";
             throw new EngineException("ClusterEndpointUnavailable", ErrorKind.ResourceUnavailable,
                 $"EKS cluster '{clusterName}' has no API endpoint yet (status {status}).", clusterName);
         }
@@ -138,7 +150,8 @@ public sealed class KubernetesConnection : IDisposable
             }
         }
 
-        return new KubernetesConnection(new k8s.Kubernetes(config), endpoint, $"EKS cluster '{clusterName}' in {session.Region} (DescribeCluster, in-process token)", null, clusterName);
+        ApplyTimeout(config, timeout);
+        return new KubernetesConnection(new k8s.Kubernetes(config, new ResponseLimitHandler()), endpoint, $"EKS cluster '{clusterName}' in {session.Region} (DescribeCluster, in-process token)", null, clusterName);
     }
 
     /// <summary>The API server's version (<c>/version</c> gitVersion): a cheap end-to-end check of the connection.</summary>
@@ -178,10 +191,33 @@ public sealed class KubernetesConnection : IDisposable
             };
         }
 
-        if (ex is HttpRequestException { InnerException: System.Security.Authentication.AuthenticationException } tls)
+        if (Find<ResponseTooLargeException>(ex) is { } tooLarge)
+        {
+            return new EngineException("KubernetesResponseTooLarge", ErrorKind.LimitsExceeded,
+                $"The Kubernetes API answered {operation} with more than {tooLarge.Limit / (1024 * 1024)} MB; it is not read.", target, ex)
+            {
+                RecommendedAction = "Narrow the request (a label selector or namespace) so that each page is smaller.",
+            };
+        }
+
+        if (AwsClient.IsTlsFailure(ex))
         {
             return new EngineException("KubernetesTlsFailed", ErrorKind.SecurityError,
-                $"The Kubernetes API server's certificate did not verify against the cluster CA ({operation}).", target, tls);
+                $"The TLS connection to the Kubernetes API server was refused for {operation}: {AwsClient.TlsProblem(ex)}. TLS failures are not retried.", target, ex)
+            {
+                RecommendedAction = "With -KubeConfigPath, set the cluster's certificate-authority-data (or certificate-authority) in the kubeconfig to the CA that "
+                    + "signed the API server's certificate and use the server name that certificate covers; with -ClusterName the CA comes from EKS "
+                    + "DescribeCluster, so check that nothing (a TLS-inspecting proxy) sits in between.",
+            };
+        }
+
+        if (Find<JsonException>(ex) is not null || Find<System.Runtime.Serialization.SerializationException>(ex) is not null)
+        {
+            return new EngineException("KubernetesResponseInvalid", ErrorKind.InvalidResult,
+                $"The Kubernetes API answered {operation} with a body that is cut off or not in the shape Kubernetes returns.", target, ex)
+            {
+                RecommendedAction = "Run again (the response may have been cut off); if -KubeConfigPath points at a proxy, check that it forwards to the API server.",
+            };
         }
 
         if (ex is HttpRequestException or IOException)
@@ -198,6 +234,114 @@ public sealed class KubernetesConnection : IDisposable
     }
 
     public void Dispose() => Client.Dispose();
+
+    /// <summary>Responses larger than this are refused (KubernetesResponseTooLarge) instead of read into memory.</summary>
+    public const long MaxResponseBytes = 128L * 1024 * 1024;
+
+    private static void ApplyTimeout(KubernetesClientConfiguration config, TimeSpan? timeout)
+    {
+        if (timeout is { } t)
+        {
+            config.HttpClientTimeout = t;
+        }
+    }
+
+    private static T? Find<T>(Exception ex) where T : Exception
+    {
+        for (Exception? e = ex; e is not null; e = e.InnerException)
+        {
+            if (e is T match)
+            {
+                return match;
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Thrown while reading a response that exceeds <see cref="MaxResponseBytes"/>.</summary>
+    internal sealed class ResponseTooLargeException : IOException
+    {
+        internal ResponseTooLargeException(long limit) : base($"The response is larger than {limit} bytes.") => Limit = limit;
+
+        internal long Limit { get; }
+    }
+
+    /// <summary>Caps every response body: refused up front when Content-Length says so, else while it is read (chunked lists).</summary>
+    private sealed class ResponseLimitHandler : DelegatingHandler
+    {
+        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (response.Content.Headers.ContentLength is long announced && announced > MaxResponseBytes)
+            {
+                response.Dispose();
+                throw new HttpRequestException("The response is too large.", new ResponseTooLargeException(MaxResponseBytes));
+            }
+
+            var limited = new StreamContent(new LimitedStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), MaxResponseBytes));
+            foreach (var header in response.Content.Headers)
+            {
+                limited.Headers.TryAddWithoutValidation(header.Key, header.Value);
+            }
+
+            response.Content = limited;
+            return response;
+        }
+    }
+
+    private sealed class LimitedStream : Stream
+    {
+        private readonly Stream _inner;
+        private readonly long _limit;
+        private long _read;
+
+        internal LimitedStream(Stream inner, long limit)
+        {
+            _inner = inner;
+            _limit = limit;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => _read; set => throw new NotSupportedException(); }
+
+        public override int Read(byte[] buffer, int offset, int count) => Count(_inner.Read(buffer, offset, count));
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
+            Count(await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        private int Count(int read)
+        {
+            _read += read;
+            if (_read > _limit)
+            {
+                throw new ResponseTooLargeException(_limit);
+            }
+
+            return read;
+        }
+
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                _inner.Dispose();
+            }
+
+            base.Dispose(disposing);
+        }
+    }
 
     private sealed class EksTokenProvider : ITokenProvider
     {

@@ -121,6 +121,7 @@ internal sealed class AwsApi(World w, Faults faults, RequestCounter counter)
             resp = ErrorResponse(a, e);
         }
 
+        if (fault.Kind is FaultKind.WrongShape or FaultKind.Huge && resp.Status < 400) resp.Body = Faults.Mangle(fault, resp.Body, resp.ContentType);
         var res = ctx.Response;
         res.StatusCode = resp.Status;
         res.ContentType = resp.ContentType;

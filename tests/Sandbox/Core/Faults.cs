@@ -5,16 +5,17 @@ using System.Text;
 
 namespace EksAutoMode.Sandbox.Core;
 
-internal enum FaultKind { None, Throttle, Error500, Error503, Latency, Reset, Truncate }
+internal enum FaultKind { None, Throttle, Error500, Error503, Latency, Reset, Truncate, WrongShape, Huge }
 
 internal sealed record FaultRule(string Operation, FaultKind Kind, int LatencyMs, double Probability, int FirstN, int Skip);
 
-internal sealed record FaultDecision(FaultKind Kind, int LatencyMs);
+internal sealed record FaultDecision(FaultKind Kind, int LatencyMs, int Megabytes = 0);
 
 /// <summary>
 /// Fault injection, deterministic by seed: rule syntax "op=kind[:ms][@probability][#firstN][+skip]" separated by ';'.
 /// op is an operation name with '*' wildcards ("eks:DescribeCluster", "ec2:*", "k8s:list:nodes").
-/// kinds: throttle, 500, 503, latency:MS, reset, truncate. "#3" = only the first 3 calls, "+2" = start after 2 calls,
+/// kinds: throttle, 500, 503, latency:MS, reset, truncate, wrongshape (a successful answer whose top-level values have
+/// the wrong JSON type, or an unrelated XML document), huge:MB (the answer padded with white space to MB megabytes). "#3" = only the first 3 calls, "+2" = start after 2 calls,
 /// "@0.25" = each call with probability 0.25, decided by hash(seed, operation, call number) so runs repeat exactly.
 /// </summary>
 internal sealed class Faults
@@ -67,9 +68,12 @@ internal sealed class Faults
                 "latency" or "delay" => FaultKind.Latency,
                 "reset" or "connectionreset" => FaultKind.Reset,
                 "truncate" or "truncated" => FaultKind.Truncate,
-                var k => throw new FormatException($"Fault rule '{raw}': unknown kind '{k}' (throttle, 500, 503, latency:MS, reset, truncate)."),
+                "wrongshape" => FaultKind.WrongShape,
+                "huge" => FaultKind.Huge,
+                var k => throw new FormatException($"Fault rule '{raw}': unknown kind '{k}' (throttle, 500, 503, latency:MS, reset, truncate, wrongshape, huge:MB)."),
             };
             var ms = m.Groups["ms"].Success ? int.Parse(m.Groups["ms"].Value, CultureInfo.InvariantCulture) : 0;
+            if (kind == FaultKind.Huge && ms is 0 or > 1024) throw new FormatException($"Fault rule '{raw}': huge needs a size in MB between 1 and 1024, e.g. huge:20.");
             if (kind == FaultKind.Latency && ms == 0) throw new FormatException($"Fault rule '{raw}': latency needs milliseconds, e.g. latency:250.");
             if (m.Groups["p"].Success) p = double.Parse(m.Groups["p"].Value, CultureInfo.InvariantCulture);
             if (m.Groups["n"].Success) first = int.Parse(m.Groups["n"].Value, CultureInfo.InvariantCulture);
@@ -87,6 +91,7 @@ internal sealed class Faults
         FaultRule[] rules;
         lock (_sync) rules = _rules.ToArray();
         var latency = 0;
+        var megabytes = 0;
         var kind = FaultKind.None;
         foreach (var r in rules)
         {
@@ -95,11 +100,51 @@ internal sealed class Faults
             if (r.FirstN > 0 && n > r.Skip + r.FirstN) continue;
             if (r.Probability < 1.0 && Roll(operation, n, r) >= r.Probability) continue;
             if (r.Kind == FaultKind.Latency) latency += r.LatencyMs;
-            else if (kind == FaultKind.None) kind = r.Kind;
+            else if (kind == FaultKind.None)
+            {
+                kind = r.Kind;
+                if (r.Kind == FaultKind.Huge) megabytes = r.LatencyMs;
+            }
         }
         if (kind != FaultKind.None) _injected.AddOrUpdate($"{operation}={kind}", 1, (_, v) => v + 1);
         if (latency > 0) _injected.AddOrUpdate($"{operation}=Latency", 1, (_, v) => v + 1);
-        return new FaultDecision(kind, latency);
+        return new FaultDecision(kind, latency, megabytes);
+    }
+
+    /// <summary>
+    /// The body a successful answer is replaced with under wrongshape / huge. wrongshape keeps a JSON object's
+    /// top-level names but turns each value into a value of another type (objects and arrays become strings,
+    /// strings become numbers), so clients that trust the shape fail; XML becomes an unrelated document.
+    /// huge pads the body with trailing white space (still valid JSON/XML) to the requested size.
+    /// </summary>
+    public static byte[] Mangle(FaultDecision fault, byte[] body, string contentType)
+    {
+        if (fault.Kind == FaultKind.Huge)
+        {
+            var padded = new byte[Math.Max(body.Length, fault.Megabytes * 1024 * 1024)];
+            body.CopyTo(padded, 0);
+            padded.AsSpan(body.Length).Fill((byte)' ');
+            return padded;
+        }
+
+        if (fault.Kind != FaultKind.WrongShape) return body;
+        if (!contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+            return Encoding.UTF8.GetBytes("<?xml version=\"1.0\"?><Unexpected><Value>42</Value></Unexpected>");
+        System.Text.Json.Nodes.JsonNode? node;
+        try { node = System.Text.Json.Nodes.JsonNode.Parse(body); }
+        catch (System.Text.Json.JsonException) { node = null; }
+        if (node is not System.Text.Json.Nodes.JsonObject obj || obj.Count == 0) return Encoding.UTF8.GetBytes("[\"unexpected\"]");
+        var mangled = new System.Text.Json.Nodes.JsonObject();
+        foreach (var (name, value) in obj)
+        {
+            mangled[name] = value switch
+            {
+                System.Text.Json.Nodes.JsonObject or System.Text.Json.Nodes.JsonArray => "unexpected",
+                System.Text.Json.Nodes.JsonValue v when v.TryGetValue(out string? _) => 42,
+                _ => new System.Text.Json.Nodes.JsonArray(),
+            };
+        }
+        return Encoding.UTF8.GetBytes(mangled.ToJsonString());
     }
 
     private double Roll(string operation, int n, FaultRule r)
