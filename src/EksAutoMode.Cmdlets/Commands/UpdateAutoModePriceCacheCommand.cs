@@ -66,9 +66,9 @@ public sealed class UpdateAutoModePriceCacheCommand : AwsCmdlet
             try
             {
                 AwsSession current = session;
-                var refresher = new PriceListRefresher((callRegion, body, ct) =>
-                    current.Client.InvokeJson11Async(AwsService.Pricing, "AWSPriceListService", "GetProducts", body,
-                        new AwsCallOptions { Region = callRegion, Target = region }, ct));
+                var refresher = new PriceListRefresher(async (callRegion, body, ct) =>
+                    RequirePriceListShape(await current.Client.InvokeJson11Async(AwsService.Pricing, "AWSPriceListService", "GetProducts", body,
+                        new AwsCallOptions { Region = callRegion, Target = region }, ct).ConfigureAwait(false), region));
                 PriceCacheRegion fetched = RunAws(ct => AwsServiceException.ReadResponseAsync("Pricing", "GetProducts", region,
                     () => refresher.FetchRegionAsync(region, InstanceType, endpoint, null, ct)));
 
@@ -105,6 +105,23 @@ public sealed class UpdateAutoModePriceCacheCommand : AwsCmdlet
         }
 
         CompleteProgress(Activity);
+    }
+
+    /// <summary>
+    /// A GetProducts page whose PriceList is not a list would otherwise read as "no prices" (NoPricesFound);
+    /// it is an answer we did not expect, and says so.
+    /// </summary>
+    private static System.Text.Json.JsonDocument RequirePriceListShape(System.Text.Json.JsonDocument page, string region)
+    {
+        if (page.RootElement.TryGetProperty("PriceList", out System.Text.Json.JsonElement list)
+            && list.ValueKind is not (System.Text.Json.JsonValueKind.Array or System.Text.Json.JsonValueKind.Null))
+        {
+            string kind = list.ValueKind.ToString().ToLowerInvariant();
+            page.Dispose();
+            throw AwsServiceException.InvalidResponse("Pricing", "GetProducts", $"'PriceList' as a JSON {kind} instead of a list", region);
+        }
+
+        return page;
     }
 
     /// <summary>-Region as a list: one string, several (array), or AWS.Tools region objects.</summary>

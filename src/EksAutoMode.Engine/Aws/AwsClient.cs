@@ -275,7 +275,7 @@ public sealed class AwsClient
     {
         string text = string.Join(" ", Chain(ex).Select(e => e.Message));
         return text.Contains("NameMismatch", StringComparison.OrdinalIgnoreCase) ? "its certificate does not name this host (name mismatch)"
-            : text.Contains("ChainErrors", StringComparison.OrdinalIgnoreCase) || text.Contains("UntrustedRoot", StringComparison.OrdinalIgnoreCase)
+            : text.Contains("chain", StringComparison.OrdinalIgnoreCase) || text.Contains("UntrustedRoot", StringComparison.OrdinalIgnoreCase)
                 ? "its certificate is not signed by a trusted certificate authority"
             : text.Contains("ValidationCallback", StringComparison.OrdinalIgnoreCase) ? "its certificate did not verify against the CA bundle (untrusted CA or host name mismatch)"
             : "its certificate was not accepted";
