@@ -32,7 +32,8 @@ BeforeAll {
         $run = Invoke-FreshPwsh -TimeoutSeconds 1200 -Script "& '$scanScript' -ModulePath '$(Get-TestModulePath)' -ContextPath '$contextPath' -WorkDir '$script:work'"
         $script:text = ($run.Output -join "`n") + "`n" + $run.Error
         Set-Content -LiteralPath (Join-Path $TestDrive 'scan-output.txt') -Value $script:text
-        $script:runs = @($run.Output | Where-Object { $_ -match '^@@ [^M]' -and $_ -ne '@@ END' } | ForEach-Object {
+        if ($env:EKSAUTOMODE_SCAN_OUTPUT) { Set-Content -LiteralPath $env:EKSAUTOMODE_SCAN_OUTPUT -Value $script:text }
+        $script:runs = @($run.Output | Where-Object { $_ -match '^@@ (?!MISSING |END$)' } | ForEach-Object {
                 $parts = $_.Substring(3) -split '\|'
                 $counts = @{}
                 foreach ($p in $parts[2..($parts.Count - 1)]) { $k, $v = $p -split '='; $counts[$k] = [int]$v }
@@ -93,7 +94,7 @@ Describe 'Secrets never appear in any stream of any cmdlet' -Skip:$sandboxMissin
 
     It 'writes no secret into any file (price cache source, converted manifests)' {
         foreach ($file in $files | Where-Object Name -notin 'credentials', 'kubeconfig', 'nodeclass.yaml', 'ec2nodeclass.yaml') {
-            $content = Get-Content -Raw -LiteralPath $file.FullName
+            $content = [IO.File]::ReadAllText($file.FullName)
             foreach ($secret in $secrets) { $content.Contains($secret) | Should -BeFalse -Because "$($file.Name) must not contain a secret" }
             foreach ($shape in $shapes) { $content | Should -Not -Match $shape }
         }

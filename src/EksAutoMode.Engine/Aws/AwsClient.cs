@@ -277,7 +277,7 @@ public sealed class AwsClient
         return text.Contains("NameMismatch", StringComparison.OrdinalIgnoreCase) ? "its certificate does not name this host (name mismatch)"
             : text.Contains("chain", StringComparison.OrdinalIgnoreCase) || text.Contains("UntrustedRoot", StringComparison.OrdinalIgnoreCase)
                 ? "its certificate is not signed by a trusted certificate authority"
-            : text.Contains("ValidationCallback", StringComparison.OrdinalIgnoreCase) ? "its certificate did not verify against the CA bundle (untrusted CA or host name mismatch)"
+            : text.Contains("ValidationCallback", StringComparison.OrdinalIgnoreCase) ? "its certificate did not verify against the configured certificate authority (an untrusted CA or a host name mismatch)"
             : "its certificate was not accepted";
 
         static IEnumerable<Exception> Chain(Exception e)

@@ -9,7 +9,18 @@ public sealed class AwsServiceException : EngineException
 {
     public AwsServiceException(string service, string operation, string errorCode, int statusCode, string? awsMessage, string? requestId,
         string? iamAction, ErrorKind kind, object? target, Exception? inner = null)
-        : base(SafeId(errorCode), kind, BuildMessage(service, operation, errorCode, statusCode, awsMessage, iamAction), target, inner)
+        : this(service, operation, errorCode, statusCode, awsMessage, requestId, iamAction, kind, target, inner,
+            BuildMessage(service, operation, errorCode, statusCode, awsMessage, iamAction))
+    {
+        if (iamAction is not null)
+        {
+            RecommendedAction = $"Allow the IAM action '{iamAction}' for the identity in use (see 'Credentials obtained from' with -Debug), or use credentials that have it.";
+        }
+    }
+
+    private AwsServiceException(string service, string operation, string errorCode, int statusCode, string? awsMessage, string? requestId,
+        string? iamAction, ErrorKind kind, object? target, Exception? inner, string message)
+        : base(SafeId(errorCode), kind, message, target, inner)
     {
         Service = service;
         Operation = operation;
@@ -18,10 +29,6 @@ public sealed class AwsServiceException : EngineException
         AwsMessage = awsMessage;
         RequestId = requestId;
         IamAction = iamAction;
-        if (iamAction is not null)
-        {
-            RecommendedAction = $"Allow the IAM action '{iamAction}' for the identity in use (see 'Credentials obtained from' with -Debug), or use credentials that have it.";
-        }
     }
 
     public string Service { get; }
@@ -45,7 +52,7 @@ public sealed class AwsServiceException : EngineException
     /// </summary>
     public static AwsServiceException InvalidResponse(string service, string operation, string problem, object? target, Exception? inner = null,
         bool retryable = false, int statusCode = 200) =>
-        new(service, operation, InvalidResponseCode, statusCode, problem, null, null, ErrorKind.InvalidResult, target, inner, returned: true)
+        new(service, operation, InvalidResponseCode, statusCode, problem, null, null, ErrorKind.InvalidResult, target, inner, $"{service} {operation} returned {problem}")
         {
             IsRetryable = retryable,
             RecommendedAction = "The endpoint answered with something that is not what the AWS API returns. If -EndpointUrl or a proxy is in use, check that it "
@@ -93,20 +100,6 @@ public sealed class AwsServiceException : EngineException
         InvalidOperationException => "a field has the wrong type",
         _ => ex.Message.Length > 200 ? ex.Message[..200] + "…" : ex.Message,
     };
-
-    private AwsServiceException(string service, string operation, string errorCode, int statusCode, string? problem, string? requestId,
-        string? iamAction, ErrorKind kind, object? target, Exception? inner, bool returned)
-        : base(SafeId(errorCode), kind, $"{service} {operation} returned {problem}", target, inner)
-    {
-        Service = service;
-        Operation = operation;
-        ErrorCode = errorCode;
-        StatusCode = statusCode;
-        AwsMessage = problem;
-        RequestId = requestId;
-        IamAction = iamAction;
-        _ = returned;
-    }
 
     private static string BuildMessage(string service, string operation, string code, int status, string? message, string? iamAction)
     {

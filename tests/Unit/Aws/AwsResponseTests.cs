@@ -93,6 +93,15 @@ public class AwsResponseTests
         Assert.Single(handler.Requests);
     }
 
+    private static Task<AwsSession> SessionAsync(AwsHome home, FakeHandler handler)
+    {
+        AwsSessionOptions options = home.Options(handler);
+        options.AccessKey = "AKIDEXAMPLE";
+        options.SecretKey = "secret-for-response-tests";
+        options.Region = "eu-west-1";
+        return AwsSession.CreateAsync(options);
+    }
+
     [Theory]
     [InlineData("""{"clusters":"unexpected"}""", "EKS ListClusters returned 'clusters' as a JSON string instead of a list")]
     [InlineData("""{"clusters":[42]}""", "EKS ListClusters returned an entry of 'clusters' that is not a name (JSON number)")]
@@ -100,11 +109,7 @@ public class AwsResponseTests
     {
         var handler = new FakeHandler((r, b) => FakeHandler.Json(HttpStatusCode.OK, body));
         using var home = new AwsHome();
-        AwsSessionOptions options = home.Options(handler);
-        options.AccessKey = "AKIDEXAMPLE";
-        options.SecretKey = "secret-for-response-tests";
-        options.Region = "eu-west-1";
-        AwsSession session = await AwsSession.CreateAsync(options);
+        AwsSession session = await SessionAsync(home, handler);
 
         var ex = await Assert.ThrowsAsync<AwsServiceException>(async () =>
         {
@@ -127,11 +132,7 @@ public class AwsResponseTests
             _ => FakeHandler.Json(HttpStatusCode.OK, """{"nodegroups":[]}"""),
         });
         using var home = new AwsHome();
-        AwsSessionOptions options = home.Options(handler);
-        options.AccessKey = "AKIDEXAMPLE";
-        options.SecretKey = "secret-for-response-tests";
-        options.Region = "eu-west-1";
-        AwsSession session = await AwsSession.CreateAsync(options);
+        AwsSession session = await SessionAsync(home, handler);
 
         AutoModeClusterInfo info = await new AutoModeClusterReader(session).GetAsync("prod");
 

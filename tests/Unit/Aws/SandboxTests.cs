@@ -278,6 +278,24 @@ public class SandboxTlsTests : IClassFixture<TlsSandbox>
         {
             var ex = await Assert.ThrowsAsync<EngineException>(() => connection.GetServerVersionAsync());
             Assert.Equal("KubernetesTlsFailed", ex.ErrorId);
+            Assert.Contains("not signed by a trusted certificate authority", ex.Message);
+            Assert.Contains("certificate-authority-data", ex.RecommendedAction);
+            Assert.Contains("-KubeConfigPath", ex.RecommendedAction);
+        }
+
+        // A CA that did not sign the API server's certificate.
+        using var otherKey = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var otherRequest = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=Some Other CA", otherKey, System.Security.Cryptography.HashAlgorithmName.SHA256);
+        otherRequest.CertificateExtensions.Add(new System.Security.Cryptography.X509Certificates.X509BasicConstraintsExtension(true, false, 0, true));
+        using var otherCa = otherRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        string wrongCa = Path.Combine(home.Root, "wrongca.kubeconfig");
+        File.WriteAllText(wrongCa, Kubeconfig("certificate-authority-data: " + Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(otherCa.ExportCertificatePem()))));
+        using (KubernetesConnection connection = KubernetesConnection.FromKubeConfig(wrongCa, null, TimeSpan.FromSeconds(20)))
+        {
+            var ex = await Assert.ThrowsAsync<EngineException>(() => connection.GetServerVersionAsync());
+            Assert.Equal("KubernetesTlsFailed", ex.ErrorId);
+            Assert.Contains("not retried", ex.Message);
+            Assert.DoesNotContain(token, ex.ToString(), StringComparison.Ordinal);
         }
 
         var missing = Assert.Throws<EngineException>(() => KubernetesConnection.FromKubeConfig(good, "no-such-context"));
