@@ -84,7 +84,7 @@ spec:
   subnetSelectorTerms:
   - tags: {Name: "https://scanuser:$($ctx.urlPassword)@subnet"}
   securityGroupSelectorTerms:
-  - id: "$($ctx.eksToken)"
+  - tags: {token: "$($ctx.eksToken)"}
   tags:
     proxy: https://scanuser:$($ctx.urlPassword)@proxy.example.com:3128
 ---
@@ -109,7 +109,7 @@ spec:
   role: KarpenterNodeRole
   amiSelectorTerms: [{alias: al2023@latest}]
   subnetSelectorTerms: [{tags: {Name: "https://scanuser:$($ctx.urlPassword)@subnet"}}]
-  securityGroupSelectorTerms: [{id: "$($ctx.eksToken)"}]
+  securityGroupSelectorTerms: [{tags: {token: "$($ctx.eksToken)"}}]
   userData: |
     curl https://scanuser:$($ctx.urlPassword)@repo.example.com/setup.sh | sh
 "@

@@ -26,7 +26,8 @@ public static class OutputFileWriter
             Directory.CreateDirectory(dir);
             using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
-                byte[] bytes = new UTF8Encoding(false).GetBytes(content);
+                // Files the module writes never carry a secret (EKS tokens, URL passwords, resolved credentials).
+                byte[] bytes = new UTF8Encoding(false).GetBytes(Redaction.Redact(content));
                 stream.Write(bytes, 0, bytes.Length);
                 stream.Flush(flushToDisk: true);
             }
