@@ -25,7 +25,7 @@ public static class Redaction
     /// <summary>Shorter values are not registered: they would mask ordinary words (real secrets are 16+ characters).</summary>
     public const int MinimumSecretLength = 8;
 
-    private const int MaxRegistered = 512;
+    private const int MaxRegistered = 128;
     private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
     private static readonly Regex EksToken = new(@"k8s-aws-v1\.[A-Za-z0-9_\-=]+", Options);
@@ -40,7 +40,7 @@ public static class Redaction
 
     /// <summary>
     /// Registers a value that must never be shown (a secret access key, session token, bearer token, password).
-    /// Values shorter than <see cref="MinimumSecretLength"/> are ignored. Thread-safe; the newest 512 are kept.
+    /// Values shorter than <see cref="MinimumSecretLength"/> are ignored. Thread-safe; the newest 128 values are kept (a process rarely resolves more than a few credentials).
     /// </summary>
     public static void Register(string? secret)
     {

@@ -54,10 +54,11 @@ public sealed class RedactionTests
     public void HostileText_IsRedactedInLinearTime()
     {
         // Long runs of characters that almost match each pattern.
-        string hostile = string.Concat(Enumerable.Repeat("a://b:c", 50_000)) + string.Concat(Enumerable.Repeat("Signature=", 50_000))
-            + string.Concat(Enumerable.Repeat("bearer ", 50_000)) + new string('k', 200_000);
+        string hostile = string.Concat(Enumerable.Repeat("a://b:c", 20_000)) + "@" + string.Concat(Enumerable.Repeat("Signature=", 20_000))
+            + string.Concat(Enumerable.Repeat("bearer ", 20_000)) + string.Concat(Enumerable.Repeat("k8s-aws-v1.", 20_000));
         var watch = Stopwatch.StartNew();
-        _ = Redaction.Redact(hostile);
-        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10), $"took {watch.Elapsed}"); // hang guard only
+        string redacted = Redaction.Redact(hostile);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"took {watch.Elapsed}"); // hang guard only (quadratic would take minutes)
+        Assert.Contains("Signature=(redacted)", redacted, StringComparison.Ordinal);
     }
 }
