@@ -40,27 +40,10 @@ public sealed class GetAutoModeClusterCommand : AwsCmdlet
                 return;
             }
 
-            var listed = new List<string>();
-            EngineException? listFailure = null;
+            ClusterNameList listed;
             try
             {
-                names = RunAws(async ct =>
-                {
-                    try
-                    {
-                        await foreach (string n in reader.ListClusterNamesAsync(ct).ConfigureAwait(false))
-                        {
-                            listed.Add(n);
-                        }
-                    }
-                    catch (EngineException ex) when (listed.Count > 0)
-                    {
-                        // A later page failed: report what was read as partial instead of dropping it.
-                        listFailure = ex;
-                    }
-
-                    return (IReadOnlyList<string>)listed;
-                });
+                listed = RunAws(ct => reader.ListClusterNamesPartialAsync(ct));
             }
             catch (EngineException ex)
             {
@@ -68,13 +51,13 @@ public sealed class GetAutoModeClusterCommand : AwsCmdlet
                 return;
             }
 
-            if (listFailure is not null)
+            // A later page failed: the clusters already listed are still reported, after an error saying the list is partial.
+            if (listed.Failure is not null)
             {
-                WriteEngineError(new EngineException("ClusterListIncomplete", listFailure.Kind,
-                    $"The cluster list of {session.Region} is incomplete: only the first {listed.Count} cluster(s) could be listed. {listFailure.Message}",
-                    session.Region, listFailure) { RecommendedAction = listFailure.RecommendedAction ?? "Run again, or name the clusters with -Name." });
+                WriteEngineError(listed.Failure);
             }
 
+            names = listed.Names;
             WriteVerbose($"{names.Count} cluster(s) in {session.Region}.");
         }
 

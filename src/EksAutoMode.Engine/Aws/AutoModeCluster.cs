@@ -65,6 +65,12 @@ public sealed record AutoModeClusterInfo
     public bool IsComplete => MissingData.Count == 0;
 }
 
+/// <summary>Cluster names, and why the list is incomplete when a later page failed.</summary>
+public sealed record ClusterNameList(IReadOnlyList<string> Names, EngineException? Failure)
+{
+    public bool IsComplete => Failure is null;
+}
+
 /// <summary>The facts in Data/Aws/automode-cluster.yaml.</summary>
 internal sealed class AutoModeClusterFacts
 {
@@ -109,6 +115,31 @@ public sealed class AutoModeClusterReader
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// All cluster names, tolerating a failure after the first page: the names read so far come back with the
+    /// failure (<see cref="ClusterNameList.Failure"/>), so the caller can report them as a partial list instead of
+    /// dropping them. A failure on the first page is thrown.
+    /// </summary>
+    public async Task<ClusterNameList> ListClusterNamesPartialAsync(CancellationToken cancellationToken = default)
+    {
+        var names = new List<string>();
+        try
+        {
+            await foreach (string name in ListClusterNamesAsync(cancellationToken).ConfigureAwait(false))
+            {
+                names.Add(name);
+            }
+        }
+        catch (EngineException ex) when (names.Count > 0)
+        {
+            return new ClusterNameList(names, new EngineException("ClusterListIncomplete", ex.Kind,
+                $"The cluster list of {_session.Region} is incomplete: only the first {names.Count} cluster(s) could be listed. {ex.Message}",
+                _session.Region, ex) { RecommendedAction = ex.RecommendedAction ?? "Run again, or name the clusters with -Name." });
+        }
+
+        return new ClusterNameList(names, null);
     }
 
     /// <summary>DescribeCluster, plus ListAddons and ListNodegroups when Auto Mode compute is on (their failures become warnings).</summary>

@@ -123,6 +123,24 @@ public class AwsResponseTests
     }
 
     [Fact]
+    public async Task A_cluster_list_whose_second_page_fails_is_returned_as_partial()
+    {
+        var handler = new FakeHandler((r, b) => r.RequestUri!.Query.Contains("nextToken=")
+            ? FakeHandler.Json(HttpStatusCode.Forbidden, "{\"message\":\"User is not authorized to perform: eks:ListClusters\"}", ("x-amzn-ErrorType", "AccessDeniedException"))
+            : FakeHandler.Json(HttpStatusCode.OK, "{\"clusters\":[\"a\",\"b\"],\"nextToken\":\"page2\"}"));
+        using var home = new AwsHome();
+        AwsSession session = await SessionAsync(home, handler);
+
+        ClusterNameList list = await new AutoModeClusterReader(session).ListClusterNamesPartialAsync();
+
+        Assert.Equal(new[] { "a", "b" }, list.Names);
+        Assert.False(list.IsComplete);
+        Assert.Equal("ClusterListIncomplete", list.Failure!.ErrorId);
+        Assert.Contains("only the first 2 cluster(s)", list.Failure.Message);
+        Assert.Contains("eks:ListClusters", list.Failure.Message);
+    }
+
+    [Fact]
     public async Task A_failed_addon_list_makes_the_answer_partial_never_complete()
     {
         var handler = new FakeHandler((r, b) => r.RequestUri!.AbsolutePath switch
