@@ -29,7 +29,7 @@ public abstract class KubernetesCmdlet : AwsCmdlet
 
     protected KubernetesConnection GetKubernetesConnection()
     {
-        string key = string.Join('\u001f', KubeConfigPath, Context, ClusterName, TimeoutSec);
+        string key = string.Join('\u001f', KubeConfigPath, Context, ClusterName);
         if (_connection is not null && _connectionKey == key)
         {
             return _connection;
@@ -47,7 +47,7 @@ public abstract class KubernetesCmdlet : AwsCmdlet
             else
             {
                 var session = GetAwsSession();
-                _connection = RunAws(ct => KubernetesConnection.ForEksClusterAsync(session, ClusterName, CallTimeout, ct));
+                _connection = RunAws(ct => KubernetesConnection.ForEksClusterAsync(session, ClusterName, ct));
             }
         }
         catch (EngineException ex)

@@ -98,7 +98,10 @@ public sealed class KubernetesConnection : IDisposable
     public static Task<KubernetesConnection> ForEksClusterAsync(AwsSession session, string clusterName, CancellationToken cancellationToken = default) =>
         ForEksClusterAsync(session, clusterName, null, cancellationToken);
 
-    /// <summary>Connects to an EKS cluster by name; <paramref name="timeout"/> (-TimeoutSec) limits each Kubernetes API call.</summary>
+    /// <summary>
+    /// Connects to an EKS cluster by name; <paramref name="timeout"/> limits each Kubernetes API call (default: the
+    /// session's -TimeoutSec, <see cref="AwsRetryPolicy.Timeout"/>, else KubernetesClient's 100 s).
+    /// </summary>
     public static async Task<KubernetesConnection> ForEksClusterAsync(AwsSession session, string clusterName, TimeSpan? timeout, CancellationToken cancellationToken = default)
     {
         using JsonDocument doc = await session.Client.InvokeRestJsonAsync(AwsService.Eks, "DescribeCluster", HttpMethod.Get,
@@ -150,7 +153,7 @@ public sealed class KubernetesConnection : IDisposable
             }
         }
 
-        ApplyTimeout(config, timeout);
+        ApplyTimeout(config, timeout ?? session.RetryPolicy.Timeout);
         return new KubernetesConnection(new k8s.Kubernetes(config, new ResponseLimitHandler()), endpoint, $"EKS cluster '{clusterName}' in {session.Region} (DescribeCluster, in-process token)", null, clusterName);
     }
 
