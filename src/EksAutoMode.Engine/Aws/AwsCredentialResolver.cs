@@ -352,7 +352,7 @@ internal sealed class AwsCredentialResolver
         string? Get(string n) => creds?.Elements().FirstOrDefault(e => e.Name.LocalName == n)?.Value;
         if (Get("AccessKeyId") is not { } key || Get("SecretAccessKey") is not { } secret)
         {
-            throw new EngineException("AwsInvalidResponse", ErrorKind.InvalidResult, $"STS {operation} returned no credentials.");
+            throw AwsServiceException.InvalidResponse("STS", operation, "no credentials", null);
         }
 
         DateTimeOffset? expiration = DateTimeOffset.TryParse(Get("Expiration"), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var e) ? e : null;
@@ -455,11 +455,15 @@ internal sealed class AwsCredentialResolver
 
             using (response)
             {
-                JsonElement rc = response.RootElement.GetProperty("roleCredentials");
-                DateTimeOffset? expiration = rc.TryGetProperty("expiration", out JsonElement ex) && ex.TryGetInt64(out long ms)
-                    ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
-                return new AwsCredentials(rc.GetProperty("accessKeyId").GetString()!, rc.GetProperty("secretAccessKey").GetString()!,
-                    rc.TryGetProperty("sessionToken", out JsonElement st) ? st.GetString() : null, expiration);
+                // A missing field or a value of the wrong type is AwsResponseInvalid naming SSO GetRoleCredentials.
+                return AwsServiceException.ReadResponse("SSO", "GetRoleCredentials", name, () =>
+                {
+                    JsonElement rc = response.RootElement.GetProperty("roleCredentials");
+                    DateTimeOffset? expiration = rc.TryGetProperty("expiration", out JsonElement ex) && ex.TryGetInt64(out long ms)
+                        ? DateTimeOffset.FromUnixTimeMilliseconds(ms) : null;
+                    return new AwsCredentials(rc.GetProperty("accessKeyId").GetString()!, rc.GetProperty("secretAccessKey").GetString()!,
+                        rc.TryGetProperty("sessionToken", out JsonElement st) ? st.GetString() : null, expiration);
+                });
             }
         }, _o.Time);
     }
@@ -638,7 +642,7 @@ internal sealed class AwsCredentialResolver
         }
         catch (Exception ex) when (ex is JsonException or KeyNotFoundException or InvalidOperationException or ArgumentException)
         {
-            throw new EngineException("AwsInvalidResponse", ErrorKind.InvalidResult, $"The {where} returned an unexpected response.", null, ex);
+            throw new EngineException(AwsServiceException.InvalidResponseCode, ErrorKind.InvalidResult, $"The {where} returned a response in a shape we did not expect (no AccessKeyId/SecretAccessKey).", null, ex);
         }
     }
 }

@@ -28,11 +28,9 @@ public static class Redaction
     private const int MaxRegistered = 128;
     private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
-    private static readonly Regex EksToken = new(@"k8s-aws-v1\.[A-Za-z0-9_\-=]+", Options);
     private static readonly Regex UrlUserInfo = new(@"(?<scheme>[A-Za-z][A-Za-z0-9+.\-]{0,30}://)[^/?#@\s""'<>]+@", Options);
     /// <summary>Query/header parameters whose values are secret (X-Amz-Signature is covered by Signature=).</summary>
     private static readonly string[] SecretParameters = { "Signature=", "X-Amz-Security-Token=" };
-    private static readonly Regex Bearer = new(@"(?<name>(?i:bearer))\s+[A-Za-z0-9._~+/=\-]{8,}", Options);
 
     private static readonly ConcurrentDictionary<string, byte> s_known = new(StringComparer.Ordinal);
     private static readonly ConcurrentQueue<string> s_order = new();
@@ -97,15 +95,11 @@ public static class Redaction
             }
         }
 
-        if (result.Contains("earer", StringComparison.OrdinalIgnoreCase))
-        {
-            result = Bearer.Replace(result, "${name} " + Mask);
-        }
-
-        if (result.Contains("k8s-aws-v1.", StringComparison.Ordinal))
-        {
-            result = EksToken.Replace(result, "k8s-aws-v1." + Mask);
-        }
+        // Bearer values first, so "Bearer k8s-aws-v1.…" becomes "Bearer (redacted)".
+        result = MaskAfter(result, "bearer", StringComparison.OrdinalIgnoreCase, separatorRequired: true, minimumLength: 8,
+            c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or '~' or '+' or '/' or '=' or '-');
+        result = MaskAfter(result, "k8s-aws-v1.", StringComparison.Ordinal, separatorRequired: false, minimumLength: 1,
+            c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '=');
 
         if (result.Contains("://", StringComparison.Ordinal) && result.Contains('@'))
         {
@@ -118,6 +112,52 @@ public static class Redaction
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Masks the value after each <paramref name="marker"/> (after white space when <paramref name="separatorRequired"/>)
+    /// made of <paramref name="isValueChar"/> characters, when it is at least <paramref name="minimumLength"/> long.
+    /// A plain scan with IndexOf: linear, and fast on hostile text where a regex engine falls back to slow modes.
+    /// </summary>
+    private static string MaskAfter(string text, string marker, StringComparison comparison, bool separatorRequired, int minimumLength, Func<char, bool> isValueChar)
+    {
+        int found = text.IndexOf(marker, comparison);
+        if (found < 0)
+        {
+            return text;
+        }
+
+        System.Text.StringBuilder? builder = null;
+        int copied = 0;
+        while (found >= 0)
+        {
+            int start = found + marker.Length;
+            int value = start;
+            while (value < text.Length && char.IsWhiteSpace(text[value]))
+            {
+                value++;
+            }
+
+            int end = value;
+            if (!separatorRequired || value > start)
+            {
+                while (end < text.Length && isValueChar(text[end]))
+                {
+                    end++;
+                }
+            }
+
+            if (end - value >= minimumLength && !text.AsSpan(value).StartsWith(Mask))
+            {
+                builder ??= new System.Text.StringBuilder(text.Length);
+                builder.Append(text, copied, value - copied).Append(Mask);
+                copied = end;
+            }
+
+            found = text.IndexOf(marker, Math.Max(end, start), comparison);
+        }
+
+        return builder is null ? text : builder.Append(text, copied, text.Length - copied).ToString();
     }
 
     /// <summary>
