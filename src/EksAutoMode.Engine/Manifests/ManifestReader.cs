@@ -190,6 +190,11 @@ public static class ManifestReader
                 $"The object is nested more than {budget.Options.MaxDepth} levels deep (or refers to itself); refused."));
         }
 
+        if ((budget.Nodes & 1023) == 0)
+        {
+            budget.Options.CancellationToken.ThrowIfCancellationRequested();
+        }
+
         if (++budget.Nodes > budget.Options.MaxAliasExpandedNodes * 10)
         {
             throw new ReaderAbort(new ManifestProblem(ManifestProblemCodes.InputTooLarge,
@@ -205,6 +210,12 @@ public static class ManifestReader
             case ManifestDocument doc:
                 return doc.Root.Clone();
             case string s:
+                if (s.Length > budget.Options.MaxScalarLength)
+                {
+                    throw new ReaderAbort(new ManifestProblem(ManifestProblemCodes.ScalarTooLarge,
+                        $"A value is {Limit(s.Length)} characters long; values over {Limit(budget.Options.MaxScalarLength)} characters (MaxScalarLength) are refused."));
+                }
+
                 return ScalarNode.String(s);
             case bool b:
                 return ScalarNode.Plain(b ? "true" : "false");
@@ -230,6 +241,12 @@ public static class ManifestReader
                 foreach (DictionaryEntry entry in dict)
                 {
                     string key = Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "null";
+                    if (key.Length > budget.Options.MaxKeyLength)
+                    {
+                        throw new ReaderAbort(new ManifestProblem(ManifestProblemCodes.KeyTooLong,
+                            $"A mapping key is {Limit(key.Length)} characters long; keys over {Limit(budget.Options.MaxKeyLength)} characters (MaxKeyLength) are refused."));
+                    }
+
                     map.Set(key, FromObject(entry.Value, depth + 1, budget));
                 }
 
@@ -302,16 +319,46 @@ public static class ManifestReader
     {
         var documents = new List<ManifestDocument>();
         var problems = new List<ManifestProblem>();
-        var parser = new Parser(new StringReader(text));
         int documentIndex = -1;
-        try
+        int documentsSeen = 0;
+
+        // The text is read in chunks that start at a document marker ("---" at column 0): the YAML spec forbids
+        // that marker inside any scalar or collection, so a chunk boundary is always a place where the parser
+        // can start afresh. A syntax error or a refused document then costs only its own chunk, and the
+        // documents after it are still read and checked.
+        foreach (var (chunkStart, chunkEnd, firstLine) in Chunks(text))
         {
-            while (parser.MoveNext())
+            options.CancellationToken.ThrowIfCancellationRequested();
+            if (LongLine(text, chunkStart, chunkEnd, options.MaxLineLength) is { } longLine)
             {
-                if (parser.Current is DocumentStart)
+                documentIndex++;
+                AddProblem(problems, new ManifestProblem(ManifestProblemCodes.LineTooLong,
+                    $"Line {firstLine + longLine.LineOffset} is {longLine.Length.ToString("N0", CultureInfo.InvariantCulture)} characters long; lines over {Limit(options.MaxLineLength)} characters (MaxLineLength) are refused. The document was not read.",
+                    firstLine + longLine.LineOffset, 1), sourceFile, documentIndex);
+                continue;
+            }
+
+            var parser = new Parser(new StringReader(text.Substring(chunkStart, chunkEnd - chunkStart)));
+            int lineOffset = firstLine - 1;
+            try
+            {
+                while (parser.MoveNext())
                 {
+                    if (parser.Current is not DocumentStart)
+                    {
+                        continue;
+                    }
+
                     documentIndex++;
-                    var builder = new TreeBuilder(parser, options);
+                    if (++documentsSeen > options.MaxDocuments)
+                    {
+                        AddProblem(problems, new ManifestProblem(ManifestProblemCodes.TooManyDocuments,
+                            $"The input has more than {Limit(options.MaxDocuments)} documents (MaxDocuments); the rest was not read.",
+                            (int)Math.Min(int.MaxValue, parser.Current.Start.Line + lineOffset), 1), sourceFile, documentIndex);
+                        return new ManifestReadResult(documents, problems);
+                    }
+
+                    var builder = new TreeBuilder(parser, options, lineOffset);
                     ManifestNode? root;
                     try
                     {
@@ -319,9 +366,10 @@ public static class ManifestReader
                     }
                     catch (ReaderAbort abort)
                     {
+                        // Refused (a budget): stop this chunk at once rather than parse the rest of a hostile
+                        // document; reading resumes at the next document marker.
                         AddProblem(problems, abort.Problem, sourceFile, documentIndex);
-                        SkipToDocumentEnd(parser);
-                        continue;
+                        break;
                     }
 
                     foreach (var p in builder.Problems)
@@ -332,30 +380,109 @@ public static class ManifestReader
                     AddRoot(root, sourceFile, documentIndex, options, documents, problems);
                 }
             }
-        }
-        catch (YamlException e)
-        {
-            int line = (int)Math.Min(int.MaxValue, e.End.Line);
-            int column = (int)Math.Min(int.MaxValue, e.End.Column);
-            if (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FindTabIndentation(text, line) is { } tab)
+            catch (YamlException e)
             {
-                // YamlDotNet reports tab indentation at the enclosing mapping; point at the tab itself.
-                (line, column) = tab;
-            }
+                int line = (int)Math.Min(int.MaxValue, e.End.Line + lineOffset);
+                int column = (int)Math.Min(int.MaxValue, e.End.Column);
+                if (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FindTabIndentation(text, line) is { } tab)
+                {
+                    // YamlDotNet reports tab indentation at the enclosing mapping; point at the tab itself.
+                    (line, column) = tab;
+                }
 
-            AddProblem(problems, new ManifestProblem(ManifestProblemCodes.SyntaxError, CleanYamlMessage(e), line, column), sourceFile, Math.Max(0, documentIndex));
-        }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
-        {
-            // The YamlDotNet scanner occasionally fails with a non-YAML exception on malformed input; report it
-            // at the last position the parser reached.
-            var mark = parser.Current?.End;
-            AddProblem(problems, new ManifestProblem(ManifestProblemCodes.SyntaxError,
-                "YAML syntax error: the text after this point cannot be parsed (malformed scalar, flow collection or indentation).",
-                mark is null ? 1 : (int)Math.Min(int.MaxValue, mark.Value.Line), mark is null ? 1 : (int)Math.Min(int.MaxValue, mark.Value.Column)), sourceFile, Math.Max(0, documentIndex));
+                AddProblem(problems, new ManifestProblem(ManifestProblemCodes.SyntaxError, CleanYamlMessage(e), line, column), sourceFile, Math.Max(0, documentIndex));
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+            {
+                // The YamlDotNet scanner occasionally fails with a non-YAML exception on malformed input; report it
+                // at the last position the parser reached.
+                var mark = parser.Current?.End;
+                AddProblem(problems, new ManifestProblem(ManifestProblemCodes.SyntaxError,
+                    "YAML syntax error: the text after this point cannot be parsed (malformed scalar, flow collection or indentation).",
+                    mark is null ? firstLine : (int)Math.Min(int.MaxValue, mark.Value.Line + lineOffset), mark is null ? 1 : (int)Math.Min(int.MaxValue, mark.Value.Column)), sourceFile, Math.Max(0, documentIndex));
+            }
         }
 
         return new ManifestReadResult(documents, problems);
+    }
+
+    private static string Limit(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    /// <summary>
+    /// Splits the text before every line that starts with the document marker <c>---</c> (followed by a space,
+    /// a tab or the end of the line). Yields (start, end, first line number).
+    /// </summary>
+    private static IEnumerable<(int Start, int End, int FirstLine)> Chunks(string text)
+    {
+        int chunkStart = 0, chunkLine = 1, line = 1, i = 0;
+        bool content = false;   // whether the chunk has more than directives, comments and blank lines
+        while (i < text.Length)
+        {
+            if (i > chunkStart && content && IsDocumentMarker(text, i))
+            {
+                yield return (chunkStart, i, chunkLine);
+                chunkStart = i;
+                chunkLine = line;
+                content = false;
+            }
+
+            int nl = text.IndexOf('\n', i);
+            if (!content)
+            {
+                int j = i;
+                int lineEnd = nl < 0 ? text.Length : nl;
+                while (j < lineEnd && text[j] is ' ' or '\t' or '\r' or '\uFEFF')
+                {
+                    j++;
+                }
+
+                content = j < lineEnd && text[j] is not '#' and not '%';
+            }
+
+            if (nl < 0)
+            {
+                break;
+            }
+
+            i = nl + 1;
+            line++;
+        }
+
+        yield return (chunkStart, text.Length, chunkLine);
+    }
+
+    private static bool IsDocumentMarker(string text, int i) =>
+        i + 3 <= text.Length && text[i] == '-' && text[i + 1] == '-' && text[i + 2] == '-'
+        && (i + 3 == text.Length || text[i + 3] is ' ' or '\t' or '\r' or '\n');
+
+    private static (int LineOffset, int Length)? LongLine(string text, int start, int end, int maxLength)
+    {
+        if (end - start <= maxLength)
+        {
+            return null;
+        }
+
+        int offset = 0;
+        int i = start;
+        while (i < end)
+        {
+            int nl = text.IndexOf('\n', i, end - i);
+            int lineEnd = nl < 0 ? end : nl;
+            if (lineEnd - i > maxLength)
+            {
+                return (offset, lineEnd - i);
+            }
+
+            if (nl < 0)
+            {
+                break;
+            }
+
+            i = nl + 1;
+            offset++;
+        }
+
+        return null;
     }
 
     private static (int Line, int Column)? FindTabIndentation(string text, int fromLine)
@@ -399,25 +526,6 @@ public static class ManifestReader
         }
 
         return "YAML syntax error: " + message.Trim();
-    }
-
-    private static void SkipToDocumentEnd(IParser parser)
-    {
-        int depth = 0;
-        while (parser.MoveNext())
-        {
-            switch (parser.Current)
-            {
-                case MappingStart or SequenceStart:
-                    depth++;
-                    break;
-                case MappingEnd or SequenceEnd:
-                    depth--;
-                    break;
-                case DocumentEnd:
-                    return;
-            }
-        }
     }
 
     private static void AddRoot(ManifestNode? root, string? sourceFile, int documentIndex, ManifestReaderOptions options,
@@ -563,12 +671,17 @@ public static class ManifestReader
         private readonly IParser _parser;
         private readonly ManifestReaderOptions _options;
         private readonly Dictionary<string, ManifestNode> _anchors = new(StringComparer.Ordinal);
+        private readonly int _lineOffset;
         private int _expanded;
+        private int _aliases;
+        private long _expandedLength;
+        private int _events;
 
-        public TreeBuilder(IParser parser, ManifestReaderOptions options)
+        public TreeBuilder(IParser parser, ManifestReaderOptions options, int lineOffset = 0)
         {
             _parser = parser;
             _options = options;
+            _lineOffset = lineOffset;
         }
 
         public List<ManifestProblem> Problems { get; } = new();
@@ -590,13 +703,31 @@ public static class ManifestReader
             return root;
         }
 
-        private ManifestNode BuildNode(int depth)
+        private ManifestNode BuildNode(int depth, bool isKey = false)
         {
             ParsingEvent ev = _parser.Current!;
+            if ((++_events & 1023) == 0)
+            {
+                _options.CancellationToken.ThrowIfCancellationRequested();
+            }
+
             switch (ev)
             {
                 case Scalar s:
                 {
+                    if (isKey && s.Value.Length > _options.MaxKeyLength)
+                    {
+                        throw Refuse(ManifestProblemCodes.KeyTooLong,
+                            $"A mapping key is {Limit(s.Value.Length)} characters long; keys over {Limit(_options.MaxKeyLength)} characters (MaxKeyLength) are refused.", ev);
+                    }
+
+                    if (s.Value.Length > _options.MaxScalarLength)
+                    {
+                        throw Refuse(ManifestProblemCodes.ScalarTooLarge,
+                            $"A value is {Limit(s.Value.Length)} characters long; values over {Limit(_options.MaxScalarLength)} characters (MaxScalarLength) are refused.", ev);
+                    }
+
+                    AddExpandedLength(s.Value.Length, ev);
                     var node = new ScalarNode(s.Value, MapStyle(s.Style), s.Tag.IsEmpty ? null : s.Tag.Value);
                     Position(node, ev);
                     Register(s, node);
@@ -612,14 +743,27 @@ public static class ManifestReader
                             $"The alias *{name} refers to no anchor defined before it.", Line(ev), Column(ev)));
                     }
 
-                    _expanded += target.CountNodes();
-                    if (_expanded > _options.MaxAliasExpandedNodes)
+                    if (++_aliases > _options.MaxAliases)
                     {
-                        throw new ReaderAbort(new ManifestProblem(ManifestProblemCodes.AliasExpansionLimit,
-                            $"Alias expansion would create more than {_options.MaxAliasExpandedNodes.ToString("N0", CultureInfo.InvariantCulture)} nodes (a YAML alias bomb?); the document is refused.",
-                            Line(ev), Column(ev)));
+                        throw Refuse(ManifestProblemCodes.TooManyAliases,
+                            $"The document uses more than {Limit(_options.MaxAliases)} aliases (MaxAliases); refused.", ev);
                     }
 
+                    var (nodes, length) = Measure(target, _options.MaxAliasExpandedNodes - _expanded + 1);
+                    _expanded += nodes;
+                    if (_expanded > _options.MaxAliasExpandedNodes)
+                    {
+                        throw Refuse(ManifestProblemCodes.AliasExpansionLimit,
+                            $"Alias expansion would create more than {Limit(_options.MaxAliasExpandedNodes)} nodes (MaxAliasExpandedNodes; a YAML alias bomb?); the document is refused.", ev);
+                    }
+
+                    if (isKey && target is ScalarNode { Value: { } keyText } && keyText.Length > _options.MaxKeyLength)
+                    {
+                        throw Refuse(ManifestProblemCodes.KeyTooLong,
+                            $"A mapping key is {Limit(keyText.Length)} characters long; keys over {Limit(_options.MaxKeyLength)} characters (MaxKeyLength) are refused.", ev);
+                    }
+
+                    AddExpandedLength(length, ev);
                     return target.Clone();
                 }
 
@@ -646,7 +790,7 @@ public static class ManifestReader
                     while (_parser.MoveNext() && _parser.Current is not MappingEnd)
                     {
                         ParsingEvent keyEvent = _parser.Current!;
-                        ManifestNode keyNode = BuildNode(depth + 1);
+                        ManifestNode keyNode = BuildNode(depth + 1, isKey: true);
                         if (!_parser.MoveNext())
                         {
                             break;
@@ -692,6 +836,55 @@ public static class ManifestReader
             }
         }
 
+        private ReaderAbort Refuse(string code, string message, ParsingEvent ev) => new(new ManifestProblem(code, message, Line(ev), Column(ev)));
+
+        private void AddExpandedLength(long length, ParsingEvent ev)
+        {
+            _expandedLength += length;
+            if (_expandedLength > _options.MaxExpandedLength)
+            {
+                throw Refuse(ManifestProblemCodes.ExpandedSizeLimit,
+                    $"The document's values add up to more than {Limit(_options.MaxExpandedLength)} characters after alias expansion (MaxExpandedLength); refused.", ev);
+            }
+        }
+
+        /// <summary>Nodes and scalar characters in a tree, counting stops once <paramref name="nodeLimit"/> is passed.</summary>
+        private static (int Nodes, long Length) Measure(ManifestNode node, int nodeLimit)
+        {
+            int nodes = 0;
+            long length = 0;
+            var stack = new Stack<ManifestNode>();
+            stack.Push(node);
+            while (stack.Count > 0 && nodes <= nodeLimit)
+            {
+                var n = stack.Pop();
+                nodes++;
+                switch (n)
+                {
+                    case ScalarNode sc:
+                        length += sc.Value?.Length ?? 0;
+                        break;
+                    case MappingNode map:
+                        foreach (var e in map.Entries)
+                        {
+                            length += e.KeyText.Length;
+                            stack.Push(e.Value);
+                        }
+
+                        break;
+                    case SequenceNode seq:
+                        foreach (var item in seq.Items)
+                        {
+                            stack.Push(item);
+                        }
+
+                        break;
+                }
+            }
+
+            return (nodes, length);
+        }
+
         private void ApplyMerges(MappingNode map, List<ManifestNode> merges)
         {
             foreach (var merge in merges)
@@ -722,7 +915,7 @@ public static class ManifestReader
             if (depth >= _options.MaxDepth)
             {
                 throw new ReaderAbort(new ManifestProblem(ManifestProblemCodes.NestingTooDeep,
-                    $"The document is nested more than {_options.MaxDepth} levels deep; refused.", Line(ev), Column(ev)));
+                    $"The document is nested more than {_options.MaxDepth} levels deep (MaxDepth); refused.", Line(ev), Column(ev)));
             }
         }
 
@@ -734,13 +927,13 @@ public static class ManifestReader
             }
         }
 
-        private static void Position(ManifestNode node, ParsingEvent ev)
+        private void Position(ManifestNode node, ParsingEvent ev)
         {
             node.Line = Line(ev);
             node.Column = Column(ev);
         }
 
-        private static int Line(ParsingEvent ev) => (int)Math.Min(int.MaxValue, ev.Start.Line);
+        private int Line(ParsingEvent ev) => (int)Math.Min(int.MaxValue, ev.Start.Line + _lineOffset);
 
         private static int Column(ParsingEvent ev) => (int)Math.Min(int.MaxValue, ev.Start.Column);
 
