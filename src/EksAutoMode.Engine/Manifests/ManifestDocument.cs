@@ -119,6 +119,16 @@ public static class ManifestProblemCodes
     public const string TooManyDocuments = "TooManyDocuments";
     public const string TooManyAliases = "TooManyAliases";
     public const string ExpandedSizeLimit = "ExpandedSizeLimit";
+
+    /// <summary>The error category of a problem code (budgets are LimitsExceeded, syntax errors ParserError).</summary>
+    public static ErrorKind KindOf(string code) => code switch
+    {
+        SyntaxError => ErrorKind.ParserError,
+        ReadFailed => ErrorKind.ReadError,
+        InputTooLarge or AliasExpansionLimit or NestingTooDeep or ScalarTooLarge or KeyTooLong or LineTooLong or TooManyDocuments
+            or TooManyAliases or ExpandedSizeLimit => ErrorKind.LimitsExceeded,
+        _ => ErrorKind.InvalidData,
+    };
 }
 
 /// <summary>What reading one input produced.</summary>
