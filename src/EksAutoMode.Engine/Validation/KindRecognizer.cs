@@ -146,7 +146,7 @@ public static class KindRecognizer
         return slash >= 0 ? apiVersion[..slash] : apiVersion.Contains('.') ? apiVersion : string.Empty;
     }
 
-    private static string? ScalarText(ManifestNode? node) => node is ScalarNode { IsNull: false } s && s.Value is { } v && v.Trim().Length > 0 ? v : null;
+    private static string? ScalarText(ManifestNode? node) => node is ScalarNode { IsNull: false, ResolvedType: ScalarType.String } s && s.Value is { } v && v.Trim().Length > 0 ? v : null;
 
     /// <summary>Levenshtein distance, giving up (returning max + 1) once it must exceed <paramref name="max"/>.</summary>
     internal static int Distance(string a, string b, int max)
