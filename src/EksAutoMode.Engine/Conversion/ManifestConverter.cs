@@ -83,7 +83,7 @@ public sealed partial class ManifestConverter
         }
     }
 
-    [GeneratedRegex(@"^([a-zA-Z0-9]+)@(.+)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([a-zA-Z0-9]+)@(.+)$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex AliasPattern();
 
     // ------------------------------------------------------------------ entry points

@@ -36,7 +36,7 @@ internal static class CelEngine
     private static readonly object Gate = new();
     private static readonly CelEnvironment Environment = CreateEnvironment();
 
-    public static bool ReferencesOldSelf(string rule) => Regex.IsMatch(rule, @"\boldSelf\b");
+    public static bool ReferencesOldSelf(string rule) => Regex.IsMatch(rule, @"\boldSelf\b", RegexOptions.NonBacktracking);
 
     public static CelProgram Compile(string expression)
     {
@@ -161,7 +161,7 @@ internal static class CelEngine
 
             case "CelNoSuchFieldException":
             {
-                var m = Regex.Match(message, "field '([^']*)'");
+                var m = Regex.Match(message, "field '([^']*)'", RegexOptions.NonBacktracking);
                 return "no such key: " + (m.Success ? m.Groups[1].Value : "?");
             }
 
@@ -173,7 +173,7 @@ internal static class CelEngine
                 // An absent field reaches a function as the package's CelNoSuchField marker; cel-go reports the key.
                 if (message.Contains("NoSuchField", StringComparison.Ordinal))
                 {
-                    var key = Regex.Match(message, "field '([^']*)'");
+                    var key = Regex.Match(message, "field '([^']*)'", RegexOptions.NonBacktracking);
                     return "no such key" + (key.Success ? ": " + key.Groups[1].Value : string.Empty);
                 }
 
@@ -196,10 +196,10 @@ internal static class CelEngine
             return "?";
         }
 
-        var m = Regex.Match(text, "field '([^']*)'");
+        var m = Regex.Match(text, "field '([^']*)'", RegexOptions.NonBacktracking);
         if (!m.Success)
         {
-            m = Regex.Match(text, "'([^']*)'");
+            m = Regex.Match(text, "'([^']*)'", RegexOptions.NonBacktracking);
         }
 
         return m.Success ? m.Groups[1].Value : text;
