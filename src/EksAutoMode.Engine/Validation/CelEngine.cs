@@ -80,15 +80,31 @@ internal static class CelEngine
         }
 
         var result = Evaluate(program, self);
-        if (program.Memo.Count < MemoLimit)
+        if (program.Memo.Count < MemoLimit && key.Length <= MemoKeyMaxLength && Interlocked.Read(ref s_memoChars) + key.Length <= MemoTotalChars
+            && program.Memo.TryAdd(key, result))
         {
-            program.Memo.TryAdd(key, result);
+            Interlocked.Add(ref s_memoChars, key.Length);
         }
 
         return result;
     }
 
+    /// <summary>Most entries per program's memo.</summary>
     private const int MemoLimit = 4096;
+
+    /// <summary>Values whose canonical key is longer than this are not memoised (they rarely repeat and cost memory).</summary>
+    private const int MemoKeyMaxLength = 2048;
+
+    /// <summary>
+    /// All memos of the process together hold at most this many key characters (about 32 MB); after that, rules are
+    /// evaluated without memo. Bounds memory in long sessions and under hostile input.
+    /// </summary>
+    internal const long MemoTotalChars = 16L * 1024 * 1024;
+
+    private static long s_memoChars;
+
+    /// <summary>Key characters held by all memos (for tests).</summary>
+    internal static long MemoChars => Interlocked.Read(ref s_memoChars);
 
     internal static string CanonicalKey(object? value)
     {
