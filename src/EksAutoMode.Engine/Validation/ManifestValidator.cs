@@ -72,6 +72,7 @@ public static partial class ManifestValidator
         }
 
         CheckMetadata(document, raw);
+        ObjectMetaRules.Check(document, raw);
         if (schema is null)
         {
             var versions = (options.CustomSchemas?.VersionsOf(document.Group, document.Kind!) ?? Enumerable.Empty<string>())

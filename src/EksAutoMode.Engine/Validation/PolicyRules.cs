@@ -210,7 +210,7 @@ public static partial class PolicyRules
                 findings[i] = f with
                 {
                     Message = $"{f.Message} (largest allowed expireAfter: {max} with terminationGracePeriod {grace})",
-                    ApiServerMessage = f.Message,
+                    ApiServerMessage = f.ApiServerMessage ?? f.Message,
                     Hint = Fill(rule.Hint, new Dictionary<string, string> { ["maxExpire"] = max, ["grace"] = grace }),
                 };
             }
