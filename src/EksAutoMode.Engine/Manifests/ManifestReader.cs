@@ -317,31 +317,65 @@ public static class ManifestReader
 
     private static ManifestReadResult ReadTextCore(string text, string? sourceFile, ManifestReaderOptions options)
     {
-        var documents = new List<ManifestDocument>();
-        var problems = new List<ManifestProblem>();
-        int documentIndex = -1;
-        int documentsSeen = 0;
+        var state = new ReadState(text, sourceFile, options);
 
-        // The text is read in chunks that start at a document marker ("---" at column 0): the YAML spec forbids
-        // that marker inside any scalar or collection, so a chunk boundary is always a place where the parser
-        // can start afresh. A syntax error or a refused document then costs only its own chunk, and the
-        // documents after it are still read and checked.
-        foreach (var (chunkStart, chunkEnd, firstLine) in Chunks(text))
+        // One parser reads the whole text; after a syntax error or a refused document, reading resumes at the next
+        // document marker ("---" at column 0: the YAML spec forbids it inside any scalar or collection, so it is
+        // always a place where a parser can start afresh). A document with a line over the line budget is skipped
+        // the same way, before the parser sees it.
+        var longLines = LongLines(text, options.MaxLineLength);
+        int next = 0;
+        while (state.Position < text.Length && !state.Stopped)
         {
             options.CancellationToken.ThrowIfCancellationRequested();
-            if (LongLine(text, chunkStart, chunkEnd, options.MaxLineLength) is { } longLine)
+            if (next < longLines.Count && longLines[next].Start < state.Position)
             {
-                documentIndex++;
-                AddProblem(problems, new ManifestProblem(ManifestProblemCodes.LineTooLong,
-                    $"Line {firstLine + longLine.LineOffset} is {longLine.Length.ToString("N0", CultureInfo.InvariantCulture)} characters long; lines over {Limit(options.MaxLineLength)} characters (MaxLineLength) are refused. The document was not read.",
-                    firstLine + longLine.LineOffset, 1), sourceFile, documentIndex);
+                next++;
                 continue;
             }
 
-            var parser = new Parser(new StringReader(text.Substring(chunkStart, chunkEnd - chunkStart)));
-            int lineOffset = firstLine - 1;
+            if (next < longLines.Count)
+            {
+                var (longStart, longLength, longLine) = longLines[next];
+                int chunk = LastMarkerAtOrBefore(text, state.Position, longStart);
+                ParseSegment(state, chunk);
+                if (state.Stopped)
+                {
+                    break;
+                }
+
+                // The cursor is now at the start of the chunk holding the long line.
+                state.Cursor.AdvanceTo(chunk);
+                int index = state.Cursor.DocumentIndexHere();
+                state.DocumentIndex = Math.Max(state.DocumentIndex, index);
+                AddProblem(state.Problems, new ManifestProblem(ManifestProblemCodes.LineTooLong,
+                    $"Line {longLine} is {Limit(longLength)} characters long; lines over {Limit(options.MaxLineLength)} characters (MaxLineLength) are refused. The document was not read.",
+                    longLine, 1), sourceFile, index);
+                state.Resume(longLine + 1, longStart);
+                next++;
+                continue;
+            }
+
+            ParseSegment(state, text.Length);
+        }
+
+        return new ManifestReadResult(state.Documents, state.Problems);
+    }
+
+    /// <summary>Parses text[state.Position..end), resuming after errors at the next document marker; leaves Position at end (or further).</summary>
+    private static void ParseSegment(ReadState state, int end)
+    {
+        var options = state.Options;
+        while (state.Position < end && !state.Stopped)
+        {
+            int start = state.Position;
+            int lineOffset = state.Line - 1;
+            var parser = new Parser(new SegmentReader(state.Text, start, end));
+            int errorLine;
             try
             {
+                bool aborted = false;
+                errorLine = 0;
                 while (parser.MoveNext())
                 {
                     if (parser.Current is not DocumentStart)
@@ -349,13 +383,14 @@ public static class ManifestReader
                         continue;
                     }
 
-                    documentIndex++;
-                    if (++documentsSeen > options.MaxDocuments)
+                    state.DocumentIndex++;
+                    if (++state.DocumentsSeen > options.MaxDocuments)
                     {
-                        AddProblem(problems, new ManifestProblem(ManifestProblemCodes.TooManyDocuments,
+                        AddProblem(state.Problems, new ManifestProblem(ManifestProblemCodes.TooManyDocuments,
                             $"The input has more than {Limit(options.MaxDocuments)} documents (MaxDocuments); the rest was not read.",
-                            (int)Math.Min(int.MaxValue, parser.Current.Start.Line + lineOffset), 1), sourceFile, documentIndex);
-                        return new ManifestReadResult(documents, problems);
+                            (int)Math.Min(int.MaxValue, parser.Current.Start.Line + lineOffset), 1), state.SourceFile, state.DocumentIndex);
+                        state.Stopped = true;
+                        return;
                     }
 
                     var builder = new TreeBuilder(parser, options, lineOffset);
@@ -366,77 +401,252 @@ public static class ManifestReader
                     }
                     catch (ReaderAbort abort)
                     {
-                        // Refused (a budget): stop this chunk at once rather than parse the rest of a hostile
-                        // document; reading resumes at the next document marker.
-                        AddProblem(problems, abort.Problem, sourceFile, documentIndex);
+                        // Refused (a budget): stop at once rather than parse the rest of a hostile document.
+                        AddProblem(state.Problems, abort.Problem, state.SourceFile, state.DocumentIndex);
+                        errorLine = abort.Problem.Line;
+                        aborted = true;
                         break;
                     }
 
                     foreach (var p in builder.Problems)
                     {
-                        AddProblem(problems, p, sourceFile, documentIndex);
+                        AddProblem(state.Problems, p, state.SourceFile, state.DocumentIndex);
                     }
 
-                    AddRoot(root, sourceFile, documentIndex, options, documents, problems);
+                    AddRoot(root, state.SourceFile, state.DocumentIndex, options, state.Documents, state.Problems);
+                }
+
+                if (!aborted)
+                {
+                    state.Position = end;
+                    state.Line = state.Cursor.LineAt(end);
+                    return;
                 }
             }
             catch (YamlException e)
             {
                 int line = (int)Math.Min(int.MaxValue, e.End.Line + lineOffset);
                 int column = (int)Math.Min(int.MaxValue, e.End.Column);
-                if (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FindTabIndentation(text, line) is { } tab)
+                if (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FindTabIndentation(state.Text, line) is { } tab)
                 {
                     // YamlDotNet reports tab indentation at the enclosing mapping; point at the tab itself.
                     (line, column) = tab;
                 }
 
-                AddProblem(problems, new ManifestProblem(ManifestProblemCodes.SyntaxError, CleanYamlMessage(e), line, column), sourceFile, Math.Max(0, documentIndex));
+                AddProblem(state.Problems, new ManifestProblem(ManifestProblemCodes.SyntaxError, CleanYamlMessage(e), line, column), state.SourceFile, Math.Max(0, state.DocumentIndex));
+                errorLine = (int)Math.Min(int.MaxValue, e.Start.Line + lineOffset);
             }
             catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
             {
                 // The YamlDotNet scanner occasionally fails with a non-YAML exception on malformed input; report it
                 // at the last position the parser reached.
                 var mark = parser.Current?.End;
-                AddProblem(problems, new ManifestProblem(ManifestProblemCodes.SyntaxError,
+                int line = mark is null ? state.Line : (int)Math.Min(int.MaxValue, mark.Value.Line + lineOffset);
+                AddProblem(state.Problems, new ManifestProblem(ManifestProblemCodes.SyntaxError,
                     "YAML syntax error: the text after this point cannot be parsed (malformed scalar, flow collection or indentation).",
-                    mark is null ? firstLine : (int)Math.Min(int.MaxValue, mark.Value.Line + lineOffset), mark is null ? 1 : (int)Math.Min(int.MaxValue, mark.Value.Column)), sourceFile, Math.Max(0, documentIndex));
+                    line, mark is null ? 1 : (int)Math.Min(int.MaxValue, mark.Value.Column)), state.SourceFile, Math.Max(0, state.DocumentIndex));
+                errorLine = line;
+            }
+
+            state.Resume(errorLine, start);
+            if (state.Position < end)
+            {
+                // The document that starts at the marker gets the index it has in the file.
+                state.DocumentIndex = Math.Max(state.DocumentIndex, state.Cursor.DocumentIndexHere() - 1);
+            }
+        }
+    }
+
+    private sealed class ReadState
+    {
+        public ReadState(string text, string? sourceFile, ManifestReaderOptions options)
+        {
+            Text = text;
+            SourceFile = sourceFile;
+            Options = options;
+            Cursor = new LineCursor(text);
+        }
+
+        public string Text { get; }
+
+        public string? SourceFile { get; }
+
+        public ManifestReaderOptions Options { get; }
+
+        public LineCursor Cursor { get; }
+
+        public List<ManifestDocument> Documents { get; } = new();
+
+        public List<ManifestProblem> Problems { get; } = new();
+
+        public int Position { get; set; }
+
+        public int Line { get; set; } = 1;
+
+        public int DocumentIndex { get; set; } = -1;
+
+        public int DocumentsSeen { get; set; }
+
+        public bool Stopped { get; set; }
+
+        /// <summary>Moves to the first document marker on or after <paramref name="fromLine"/> that starts after <paramref name="after"/> (or to the end).</summary>
+        public void Resume(int fromLine, int after)
+        {
+            Cursor.NextMarker(fromLine, after);
+            Position = Cursor.Position;
+            Line = Cursor.Line;
+        }
+    }
+
+    /// <summary>Walks the text line by line, forward only, counting document markers (for document indexes after a resume).</summary>
+    private sealed class LineCursor
+    {
+        private readonly string _text;
+        private int _markers;
+        private bool _preambleContent;
+
+        public LineCursor(string text) => _text = text;
+
+        public int Position { get; private set; }
+
+        public int Line { get; private set; } = 1;
+
+        /// <summary>The index the document starting at the cursor (a marker line) has in the file.</summary>
+        public int DocumentIndexHere() => _markers + (_preambleContent ? 1 : 0);
+
+        public void NextMarker(int minLine, int after)
+        {
+            while (Position < _text.Length)
+            {
+                if (Line >= minLine && Position > after && IsDocumentMarker(_text, Position))
+                {
+                    return;
+                }
+
+                Consume();
             }
         }
 
-        return new ManifestReadResult(documents, problems);
-    }
-
-    private static string Limit(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
-
-    /// <summary>
-    /// Splits the text before every line that starts with the document marker <c>---</c> (followed by a space,
-    /// a tab or the end of the line). Yields (start, end, first line number).
-    /// </summary>
-    private static IEnumerable<(int Start, int End, int FirstLine)> Chunks(string text)
-    {
-        int chunkStart = 0, chunkLine = 1, line = 1, i = 0;
-        bool content = false;   // whether the chunk has more than directives, comments and blank lines
-        while (i < text.Length)
+        public void AdvanceTo(int position)
         {
-            if (i > chunkStart && content && IsDocumentMarker(text, i))
+            while (Position < position && Position < _text.Length)
             {
-                yield return (chunkStart, i, chunkLine);
-                chunkStart = i;
-                chunkLine = line;
-                content = false;
+                Consume();
             }
+        }
 
-            int nl = text.IndexOf('\n', i);
-            if (!content)
+        /// <summary>The line number at <paramref name="position"/> (a line start or the end); advances the cursor there.</summary>
+        public int LineAt(int position)
+        {
+            AdvanceTo(position);
+            return Line;
+        }
+
+        private void Consume()
+        {
+            int nl = _text.IndexOf('\n', Position);
+            int lineEnd = nl < 0 ? _text.Length : nl;
+            if (IsDocumentMarker(_text, Position))
             {
-                int j = i;
-                int lineEnd = nl < 0 ? text.Length : nl;
-                while (j < lineEnd && text[j] is ' ' or '\t' or '\r' or '\uFEFF')
+                _markers++;
+            }
+            else if (_markers == 0 && !_preambleContent)
+            {
+                int j = Position;
+                while (j < lineEnd && _text[j] is ' ' or '\t' or '\r' or '\uFEFF')
                 {
                     j++;
                 }
 
-                content = j < lineEnd && text[j] is not '#' and not '%';
+                _preambleContent = j < lineEnd && _text[j] is not '#' and not '%';
+            }
+
+            Position = nl < 0 ? _text.Length : nl + 1;
+            Line++;
+        }
+    }
+
+    /// <summary>A TextReader over part of a string, without copying it.</summary>
+    private sealed class SegmentReader : TextReader
+    {
+        private readonly string _text;
+        private readonly int _end;
+        private int _position;
+
+        public SegmentReader(string text, int start, int end)
+        {
+            _text = text;
+            _position = start;
+            _end = end;
+        }
+
+        public override int Peek() => _position < _end ? _text[_position] : -1;
+
+        public override int Read() => _position < _end ? _text[_position++] : -1;
+
+        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+        public override int Read(Span<char> buffer)
+        {
+            int n = Math.Min(buffer.Length, _end - _position);
+            if (n <= 0)
+            {
+                return 0;
+            }
+
+            _text.AsSpan(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+    }
+
+    private static string Limit(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static bool IsDocumentMarker(string text, int i) =>
+        i + 3 <= text.Length && text[i] == '-' && text[i + 1] == '-' && text[i + 2] == '-'
+        && (i + 3 == text.Length || text[i + 3] is ' ' or '\t' or '\r' or '\n');
+
+    /// <summary>Start of the last document-marker line in [from, position], or <paramref name="from"/> when there is none.</summary>
+    private static int LastMarkerAtOrBefore(string text, int from, int position)
+    {
+        int last = from;
+        int i = from;
+        while (i <= position && i < text.Length)
+        {
+            if (IsDocumentMarker(text, i))
+            {
+                last = i;
+            }
+
+            int nl = text.IndexOf('\n', i, position - i);
+            if (nl < 0)
+            {
+                break;
+            }
+
+            i = nl + 1;
+        }
+
+        return last;
+    }
+
+    /// <summary>Lines longer than <paramref name="maxLength"/>: (start, length, line number), in order.</summary>
+    private static List<(int Start, int Length, int Line)> LongLines(string text, int maxLength)
+    {
+        var result = new List<(int, int, int)>();
+        if (text.Length <= maxLength)
+        {
+            return result;
+        }
+
+        int i = 0, line = 1;
+        while (i < text.Length)
+        {
+            int nl = text.IndexOf('\n', i);
+            int end = nl < 0 ? text.Length : nl;
+            if (end - i > maxLength)
+            {
+                result.Add((i, end - i, line));
             }
 
             if (nl < 0)
@@ -448,41 +658,7 @@ public static class ManifestReader
             line++;
         }
 
-        yield return (chunkStart, text.Length, chunkLine);
-    }
-
-    private static bool IsDocumentMarker(string text, int i) =>
-        i + 3 <= text.Length && text[i] == '-' && text[i + 1] == '-' && text[i + 2] == '-'
-        && (i + 3 == text.Length || text[i + 3] is ' ' or '\t' or '\r' or '\n');
-
-    private static (int LineOffset, int Length)? LongLine(string text, int start, int end, int maxLength)
-    {
-        if (end - start <= maxLength)
-        {
-            return null;
-        }
-
-        int offset = 0;
-        int i = start;
-        while (i < end)
-        {
-            int nl = text.IndexOf('\n', i, end - i);
-            int lineEnd = nl < 0 ? end : nl;
-            if (lineEnd - i > maxLength)
-            {
-                return (offset, lineEnd - i);
-            }
-
-            if (nl < 0)
-            {
-                break;
-            }
-
-            i = nl + 1;
-            offset++;
-        }
-
-        return null;
+        return result;
     }
 
     private static (int Line, int Column)? FindTabIndentation(string text, int fromLine)
