@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using EksAutoMode.Engine.Manifests;
 
 namespace EksAutoMode.Engine.Validation;
@@ -217,15 +216,9 @@ public static partial class ManifestValidator
             return;
         }
 
-        if (name.Length > 253 || !Dns1123Subdomain().IsMatch(name))
+        foreach (string detail in ObjectMetaRules.Dns1123Subdomain(name))
         {
-            string detail = name.Length > 253
-                ? "must be no more than 253 characters"
-                : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
             raw.Add(new RawFinding("K8S-Name", FindingSeverity.Error, "metadata.name", $"Invalid value: {SchemaValidator.GoString(name)}: {detail}", nameNode));
         }
     }
-
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
-    private static partial Regex Dns1123Subdomain();
 }
