@@ -79,7 +79,10 @@ Describe 'Test-AutoModeManifest' {
         Set-Content $file $script:NeverPool
         $f = @(Test-AutoModeManifest -Path $file)
         $f.Count | Should -Be 2
-        $f[0].ToString() | Should -BeLike "*never.yaml:8:7: error AM-NP-002: spec.template.spec: Invalid value: ""object"": type conversion error from 'string' to 'google.protobuf.Duration' evaluating rule: the sum of expireAfter and terminationGracePeriod (defaulted to 24h) may not exceed 21 days (largest allowed expireAfter: 480h with terminationGracePeriod 24h)"
+        # The message says why the rule cannot be evaluated in plain words; ApiServerText keeps the API server's line.
+        $f[0].ToString() | Should -BeLike "*never.yaml:8:7: error AM-NP-002: spec.template.spec: Invalid value: ""object"": the sum of expireAfter and terminationGracePeriod (defaulted to 24h) may not exceed 21 days (the rule cannot be evaluated: a value is not a duration such as 336h or 30m) (largest allowed expireAfter: 480h with terminationGracePeriod 24h)"
+        $f[0].Message | Should -Not -Match 'protobuf'
+        $f[0].ApiServerText | Should -Be "spec.template.spec: Invalid value: ""object"": type conversion error from 'string' to 'google.protobuf.Duration' evaluating rule: the sum of expireAfter and terminationGracePeriod (defaulted to 24h) may not exceed 21 days"
         $f[1].Path | Should -Be 'spec.template.spec'
         $f[1].Message | Should -Be 'Invalid value: "object": expireAfter may not be set to Never (largest allowed expireAfter: 480h with terminationGracePeriod 24h)'
         $f[1].ApiServerText | Should -Be 'spec.template.spec: Invalid value: "object": expireAfter may not be set to Never'
