@@ -6,8 +6,8 @@
        and validated by the engine (ManifestReader + ManifestValidator: schema, CEL, policy), divided by the time
        YamlDotNet alone takes to parse the same documents (YamlStream.Load). Best of 3 rounds after a warm-up,
        in the console harness bench/ValidationHarness. Target: ratio <= 2.
-       Then 50,000 mutated documents through reader and validator (the unit suite runs 10,000): no unhandled
-       exception, no case over 1 s.
+       Then 100,000 generated inputs (mutated examples, every 50th a hostile input) through the gate's path
+       (ValidationRun): no unhandled exception, no run over 1 s, peak memory reported (issue 12).
     2. End to end: Test-AutoModeManifest -Quiet over 1,000 files in a fresh pwsh with the built module, against
        the baseline of reading the same files with Get-Content -Raw in the same process. Target: <= 3 s.
 #>
@@ -27,11 +27,16 @@ if ($line -notmatch 'baselineMs=([\d.]+) engineMs=([\d.]+) ratio=([\d.]+)') { th
 $ratio = [double]$Matches[3]
 'validation engine: 10,000 documents; YamlDotNet parse-only {0:N0} ms; engine (read + schema + CEL + policy) {1:N0} ms; ratio {2:N2} (target <= 2: {3})' -f [double]$Matches[1], [double]$Matches[2], $ratio, $(if ($ratio -le 2) { 'met' } else { 'NOT met' })
 
-# ---- 1b. a larger fuzz run than the unit suite's 10,000 cases ----
-$fuzz = & dotnet $dll (Join-Path $root 'examples') fuzz 50000
+# ---- 1b. fuzz: 100,000 generated inputs through the gate's path, every 50th a hostile one (issue 12) ----
+$fuzzCount = if ($env:EKSAUTOMODE_FUZZ_CASES) { [int]$env:EKSAUTOMODE_FUZZ_CASES } else { 100000 }
+$fuzz = & dotnet $dll (Join-Path $root 'examples') fuzz $fuzzCount
 if ($LASTEXITCODE -ne 0) { throw "The fuzz run failed: $fuzz" }
-if ($fuzz -notmatch 'fuzzCases=(\d+) exceptions=(\d+) slowestMs=([\d.]+) totalMs=(\d+)') { throw "Unexpected fuzz output: $fuzz" }
-'validation fuzz: {0:N0} mutated documents in {1:N0} ms; unhandled exceptions {2} (target 0: {3}); slowest case {4:N1} ms (hang guard 1000 ms: {5})' -f [int]$Matches[1], [double]$Matches[4], [int]$Matches[2], $(if ([int]$Matches[2] -eq 0) { 'met' } else { 'NOT met' }), [double]$Matches[3], $(if ([double]$Matches[3] -lt 1000) { 'met' } else { 'NOT met' })
+$fuzz = $fuzz | Select-Object -Last 1
+if ($fuzz -notmatch 'fuzzCases=(\d+) hostileCases=(\d+) documents=(\d+) exceptions=(\d+) overOneSecond=(\d+) cpuOverOneSecond=(\d+) slowestMs=([\d.]+) slowestCpuMs=([\d.]+) slowestKind=(\w*) peakHeapMB=(\d+) peakWorkingSetMB=(\d+) totalMs=(\d+)') { throw "Unexpected fuzz output: $fuzz" }
+$f = $Matches
+'validation fuzz: {0:N0} generated inputs ({1:N0} hostile: alias bombs, 200,000-level nesting, 3 MB lines, big scalars, many aliases/documents), {2:N0} documents read, in {3:N0} ms' -f [int]$f[1], [int]$f[2], [long]$f[3], [double]$f[12]
+'validation fuzz: unhandled exceptions {0} (target 0: {1}); runs over 1 s: {2} wall-clock, {3} CPU (target 0: {4}); slowest run {5:N1} ms wall, {6:N1} ms CPU ({7})' -f [int]$f[4], $(if ([int]$f[4] -eq 0) { 'met' } else { 'NOT met' }), [int]$f[5], [int]$f[6], $(if ([int]$f[5] -eq 0) { 'met' } elseif ([int]$f[6] -eq 0) { 'met in CPU time; wall-clock over 1 s only on a loaded machine' } else { 'NOT met' }), [double]$f[7], [double]$f[8], $f[9]
+'validation fuzz: peak memory {0} MB managed heap, {1} MB process working set' -f [int]$f[10], [int]$f[11]
 
 # ---- 2. end to end over 1,000 files ----
 $dir = Join-Path ([IO.Path]::GetTempPath()) ('eam-bench-' + [guid]::NewGuid().ToString('n'))

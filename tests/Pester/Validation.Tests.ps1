@@ -79,7 +79,10 @@ Describe 'Test-AutoModeManifest' {
         Set-Content $file $script:NeverPool
         $f = @(Test-AutoModeManifest -Path $file)
         $f.Count | Should -Be 2
-        $f[0].ToString() | Should -BeLike "*never.yaml:8:7: error AM-NP-002: spec.template.spec: Invalid value: ""object"": type conversion error from 'string' to 'google.protobuf.Duration' evaluating rule: the sum of expireAfter and terminationGracePeriod (defaulted to 24h) may not exceed 21 days (largest allowed expireAfter: 480h with terminationGracePeriod 24h)"
+        # The message says why the rule cannot be evaluated in plain words; ApiServerText keeps the API server's line.
+        $f[0].ToString() | Should -BeLike "*never.yaml:8:7: error AM-NP-002: spec.template.spec: Invalid value: ""object"": the sum of expireAfter and terminationGracePeriod (defaulted to 24h) may not exceed 21 days (the rule cannot be evaluated: a value is not a duration such as 336h or 30m) (largest allowed expireAfter: 480h with terminationGracePeriod 24h)"
+        $f[0].Message | Should -Not -Match 'protobuf'
+        $f[0].ApiServerText | Should -Be "spec.template.spec: Invalid value: ""object"": type conversion error from 'string' to 'google.protobuf.Duration' evaluating rule: the sum of expireAfter and terminationGracePeriod (defaulted to 24h) may not exceed 21 days"
         $f[1].Path | Should -Be 'spec.template.spec'
         $f[1].Message | Should -Be 'Invalid value: "object": expireAfter may not be set to Never (largest allowed expireAfter: 480h with terminationGracePeriod 24h)'
         $f[1].ApiServerText | Should -Be 'spec.template.spec: Invalid value: "object": expireAfter may not be set to Never'
@@ -88,22 +91,25 @@ Describe 'Test-AutoModeManifest' {
         ($f | Select-Object -First 1).File | Should -Be $file
     }
 
-    It 'makes a syntax error one Error finding with line and column, not an exception' {
+    It 'makes a syntax error one Error finding with line and column, and one non-terminating error record' {
         $file = Join-Path $script:Work 'broken.yaml'
         Set-Content $file "apiVersion: karpenter.sh/v1`nkind: NodePool`nspec:`n  template: [1, 2`n"
-        $f = @(Test-AutoModeManifest -Path $file -ErrorAction Stop)
+        $f = @(Test-AutoModeManifest -Path $file -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $errs.Count | Should -Be 1
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'YamlSyntaxError,*'
+        $errs[0].Exception.Message | Should -BeLike "$file`:*:*: YAML syntax error*"
         $f.Count | Should -Be 1
         $f[0].Severity | Should -Be 'Error'
         $f[0].RuleId | Should -Be 'INPUT-YamlSyntaxError'
         $f[0].Line | Should -BeGreaterThan 3
         $f[0].Column | Should -BeGreaterThan 0
-        Test-AutoModeManifest -Path $file -Quiet | Should -BeFalse
+        Test-AutoModeManifest -Path $file -Quiet -ErrorAction SilentlyContinue | Should -BeFalse
     }
 
     It 'reports binary files instead of failing' {
         $file = Join-Path $script:Work 'binary.yaml'
         [IO.File]::WriteAllBytes($file, [byte[]](0x7F, 0x45, 0x4C, 0x46, 0, 1, 2, 3))
-        (Test-AutoModeManifest -LiteralPath $file).RuleId | Should -Be 'INPUT-BinaryInput'
+        (Test-AutoModeManifest -LiteralPath $file -ErrorAction SilentlyContinue).RuleId | Should -Be 'INPUT-BinaryInput'
     }
 
     It 'writes a non-terminating PathNotFound for a missing path and goes on' {
@@ -111,7 +117,8 @@ Describe 'Test-AutoModeManifest' {
         $errs.Count | Should -Be 1
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'PathNotFound*'
         $errs[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
-        $f.Count | Should -Be 2
+        $f.Count | Should -Be 3   # the path's own INPUT-PathNotFound finding, then never.yaml's two
+        $f[0].RuleId | Should -Be 'INPUT-PathNotFound'
     }
 
     It 'counts warnings as failures only with -Strict' {

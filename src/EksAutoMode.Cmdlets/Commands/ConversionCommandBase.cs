@@ -16,7 +16,7 @@ public abstract class ConversionCommandBase : EksAutoModeCmdlet
 {
     private static readonly string[] ManifestExtensions = { ".yaml", ".yml", ".json" };
     private readonly System.Text.StringBuilder _forYaml = new();   // only the text: the documents (and their trees) are not kept
-    private readonly List<string> _pendingText = new();
+    private readonly PipelineTextBuffer _text = new();
     private readonly HashSet<string> _writtenNames = new(StringComparer.OrdinalIgnoreCase);
     private ManifestConverter? _converter;
 
@@ -109,13 +109,13 @@ public abstract class ConversionCommandBase : EksAutoModeCmdlet
             case null:
                 return;
             case string text:
-                _pendingText.Add(text);
+                AddText(input, text);
                 return;
             case IEnumerable list when value is not IDictionary && list.Cast<object?>().Select(o => o is PSObject p ? p.BaseObject : o).All(o => o is string):
-                // -InputObject 'yaml1', 'yaml2' (an array given as a parameter): each element is text.
+                // -InputObject (Get-Content f.yaml) or 'yaml1', 'yaml2' (an array given as a parameter).
                 foreach (object? o in list)
                 {
-                    _pendingText.Add((string)(o is PSObject p ? p.BaseObject : o)!);
+                    AddText(o, (string)(o is PSObject p ? p.BaseObject : o)!);
                 }
 
                 return;
@@ -130,22 +130,20 @@ public abstract class ConversionCommandBase : EksAutoModeCmdlet
         }
     }
 
-    /// <summary>
-    /// Strings arrive whole (Get-Content -Raw, here-strings) or line by line (Get-Content): lines without newlines
-    /// are joined into one text; strings that contain newlines are converted one by one.
-    /// </summary>
+    /// <summary>Strings arrive whole (Get-Content -Raw, here-strings) or line by line (Get-Content): see <see cref="PipelineTextBuffer"/>.</summary>
+    private void AddText(object? input, string text)
+    {
+        foreach (var (whole, source) in _text.Add(text, PipelineTextBuffer.SourceOf(input, this)))
+        {
+            Emit(_converter!.ConvertText(whole, source, CancellationToken));
+        }
+    }
+
     private void FlushText()
     {
-        if (_pendingText.Count == 0)
+        foreach (var (whole, source) in _text.Flush())
         {
-            return;
-        }
-
-        var texts = _pendingText.All(t => !t.Contains('\n')) ? new List<string> { string.Join("\n", _pendingText) } : _pendingText.ToList();
-        _pendingText.Clear();
-        foreach (string text in texts)
-        {
-            Emit(_converter!.ConvertText(text, null, CancellationToken));
+            Emit(_converter!.ConvertText(whole, source, CancellationToken));
         }
     }
 

@@ -20,6 +20,7 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
     private static readonly string[] ManifestExtensions = { ".yaml", ".yml", ".json" };
 
     private ValidationRun? _run;
+    private readonly PipelineTextBuffer _text = new();
     private int _fileIndex;
     private readonly System.Diagnostics.Stopwatch _progressClock = System.Diagnostics.Stopwatch.StartNew();
 
@@ -92,8 +93,20 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
             "Karpenter" => ValidationTarget.Karpenter,
             _ => ValidationTarget.Auto,
         };
-        _run = new ValidationRun(new ValidationOptions { Target = target, CustomSchemas = custom }, Covers, Strict.IsPresent);
-        _run.Skipped += d => WriteVerbose($"Skipped {d.ApiVersion} {d.Kind} '{d.Name}' ({Where(d.SourceFile, d.Line)}): not a kind {MyInvocation.MyCommand.Name} checks.");
+        var options = new ValidationOptions { Target = target, CustomSchemas = custom };
+        _run = new ValidationRun(options, Covers, Strict.IsPresent, new ManifestReaderOptions { CancellationToken = CancellationToken });
+        _run.Skipped += d =>
+        {
+            string text = DisplayText.Escape($"Skipped {d.ApiVersion} {d.Kind} '{d.Name}' ({Where(d.SourceFile, d.Line)}): not a kind {MyInvocation.MyCommand.Name} checks.");
+            if (ManifestValidator.IsCovered(d, options))
+            {
+                WriteVerbose(text);   // a checked kind that another of the three cmdlets checks
+            }
+            else
+            {
+                WriteDebug(text);     // Deployments, ConfigMaps, …: expected in a GitOps folder
+            }
+        };
     }
 
     protected override void ProcessRecord()
@@ -101,10 +114,10 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
         switch (ParameterSetName)
         {
             case PathSet:
-                ValidateFiles(ResolveFiles(Path, literal: false, Recurse.IsPresent, ManifestExtensions));
+                ValidatePaths(Path, literal: false);
                 break;
             case LiteralPathSet:
-                ValidateFiles(ResolveFiles(LiteralPath, literal: true, Recurse.IsPresent, ManifestExtensions));
+                ValidatePaths(LiteralPath, literal: true);
                 break;
             default:
                 ValidateObject(InputObject);
@@ -120,15 +133,63 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
             return;
         }
 
+        FlushText();
         Emit(_run.Finish());
+        if (_run.DocumentsChecked == 0 && !_run.Failed)
+        {
+            // Fail closed: a gate that looked at nothing must not say "pass".
+            Emit(new[]
+            {
+                _run.AddInputError("NoManifestChecked", ErrorKind.ObjectNotFound,
+                    $"No {CheckedKinds} was found in the input, so nothing was checked ({_run.DocumentsSkipped} other document(s) skipped; use -Debug to list them).", null),
+            });
+        }
+
         if (Quiet)
         {
-            WriteObject(!_run.Failed);
+            WriteObject(_run.Passed);
+        }
+    }
+
+    /// <summary>The kinds this cmdlet checks, for messages.</summary>
+    protected virtual string CheckedKinds => "NodeClass, EC2NodeClass or NodePool";
+
+    /// <summary>-Path/-LiteralPath: each path must exist and hold at least one YAML/JSON document.</summary>
+    private void ValidatePaths(IEnumerable<string> paths, bool literal)
+    {
+        foreach (string path in paths)
+        {
+            bool missing = false;
+            var files = ResolveFiles(new[] { path }, literal, Recurse.IsPresent, ManifestExtensions, _ => missing = true);
+            if (missing)
+            {
+                // The PathNotFound error record is written by ResolveFiles; the run records the failure and the finding.
+                EmitFindings(_run!.AddInputError("PathNotFound", ErrorKind.ObjectNotFound, $"Cannot find path '{path}' because it does not exist.", path).Findings);
+                continue;
+            }
+
+            if (files.Count == 0)
+            {
+                Emit(new[]
+                {
+                    _run!.AddInputError("NoManifestFound", ErrorKind.ObjectNotFound,
+                        $"'{path}' has no .yaml, .yml or .json file{(Recurse ? string.Empty : " (add -Recurse to look in subfolders)")}.", path),
+                });
+                continue;
+            }
+
+            int before = _run!.ItemsRead;
+            ValidateFiles(files);
+            if (_run.ItemsRead == before)
+            {
+                Emit(new[] { _run.AddInputError("NoManifestFound", ErrorKind.InvalidData, $"'{path}' holds no YAML or JSON document (it is empty or only comments).", files.Count == 1 ? files[0] : path) });
+            }
         }
     }
 
     private void ValidateFiles(IReadOnlyList<string> files)
     {
+        FlushText();
         foreach (string file in files)
         {
             CancellationToken.ThrowIfCancellationRequested();
@@ -152,17 +213,24 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
         {
             case null:
                 return;
-            case FileSystemInfo fsi:
-                ValidateFiles(ResolveFiles(new[] { fsi.FullName }, literal: true, Recurse.IsPresent, ManifestExtensions));
-                return;
             case string text:
-                if (text.Length > 0 && text.Length < 1024 && text.IndexOfAny(new[] { '\n', '\r' }) < 0 && !text.TrimStart().StartsWith('{') && LooksLikeExistingPath(text))
+                AddString(input, text);
+                return;
+            case IEnumerable list when value is not IDictionary && list.Cast<object?>().All(o => (o is PSObject p ? p.BaseObject : o) is string):
+                // -InputObject (Get-Content f.yaml): an array of lines, joined like pipeline lines.
+                foreach (object? o in list)
                 {
-                    ValidateFiles(ResolveFiles(new[] { text }, literal: false, Recurse.IsPresent, ManifestExtensions));
-                    return;
+                    AddString(o, (string)(o is PSObject p ? p.BaseObject : o)!);
                 }
 
-                Emit(_run!.AddText(text));
+                return;
+        }
+
+        FlushText();
+        switch (value)
+        {
+            case FileSystemInfo fsi:
+                ValidatePaths(new[] { fsi.FullName }, literal: true);
                 return;
             case ManifestDocument or ManifestNode:
                 Emit(_run!.AddObject(value));
@@ -183,11 +251,37 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
         }
         catch (EngineException e)
         {
-            WriteEngineError(e);
+            Emit(new[] { _run!.AddInputError(e.ErrorId, e.Kind, e.Message, null) });
             return;
         }
 
         Emit(_run!.AddObject(plain));
+    }
+
+    /// <summary>A string from the pipeline: a path to an existing file or folder, or (a line of) manifest text.</summary>
+    private void AddString(object? input, string text)
+    {
+        string? source = PipelineTextBuffer.SourceOf(input, this);
+        if (source is null && text.Length > 0 && text.Length < 1024 && text.IndexOfAny(new[] { '\n', '\r' }) < 0
+            && !text.TrimStart().StartsWith('{') && LooksLikeExistingPath(text))
+        {
+            FlushText();
+            ValidatePaths(new[] { text }, literal: false);
+            return;
+        }
+
+        foreach (var (whole, from) in _text.Add(text, source))
+        {
+            Emit(_run!.AddText(whole, from));
+        }
+    }
+
+    private void FlushText()
+    {
+        foreach (var (whole, from) in _text.Flush())
+        {
+            Emit(_run!.AddText(whole, from));
+        }
     }
 
     private bool LooksLikeExistingPath(string text)
@@ -256,6 +350,11 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
     {
         foreach (var result in results)
         {
+            foreach (var error in result.InputErrors)
+            {
+                WriteEngineError(error);
+            }
+
             if (result.Findings.Count == 0 && result.Document is not null)
             {
                 if (PassThru && !Quiet)
@@ -265,10 +364,10 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
                     {
                         RuleId = "OK",
                         Severity = ValidationSeverity.Info,
-                        Kind = d.Kind,
-                        Name = d.Name,
-                        ApiVersion = d.ApiVersion,
-                        Message = $"{d.Kind} '{d.Name}' is valid for {ManifestValidator.ResolveTarget(d, _run!.Options)}",
+                        Kind = DisplayText.EscapeOrNull(d.Kind),
+                        Name = DisplayText.EscapeOrNull(d.Name),
+                        ApiVersion = DisplayText.EscapeOrNull(d.ApiVersion),
+                        Message = DisplayText.Escape($"{d.Kind} '{d.Name}' is valid for {ManifestValidator.ResolveTarget(d, _run!.Options)}"),
                         File = d.SourceFile ?? result.Source,
                         Line = d.Line,
                         Column = d.Column,
@@ -280,11 +379,13 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
                 continue;
             }
 
-            Emit(result.Findings);
+            EmitFindings(result.Findings);
         }
     }
 
-    private void Emit(IReadOnlyList<ManifestFinding> findings)
+    private void Emit(IReadOnlyList<ManifestFinding> findings) => EmitFindings(findings);
+
+    private void EmitFindings(IReadOnlyList<ManifestFinding> findings)
     {
         if (Quiet)
         {

@@ -10,5 +10,7 @@ public sealed class TestNodeClassSpecCommand : TestManifestCommandBase
 {
     protected override string Activity => "Validating NodeClass manifests";
 
+    protected override string CheckedKinds => "NodeClass or EC2NodeClass";
+
     protected override bool Covers(ManifestDocument document) => document.Kind is "NodeClass" or "EC2NodeClass";
 }

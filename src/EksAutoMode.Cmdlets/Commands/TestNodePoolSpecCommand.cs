@@ -10,5 +10,7 @@ public sealed class TestNodePoolSpecCommand : TestManifestCommandBase
 {
     protected override string Activity => "Validating NodePool manifests";
 
+    protected override string CheckedKinds => "NodePool";
+
     protected override bool Covers(ManifestDocument document) => document.Kind == "NodePool";
 }

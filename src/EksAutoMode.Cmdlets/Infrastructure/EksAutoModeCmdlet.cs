@@ -175,9 +175,10 @@ public abstract class EksAutoModeCmdlet : PSCmdlet, IDisposable
     /// <summary>
     /// Resolves -Path (wildcards) or -LiteralPath values to provider paths of existing files. Directories are
     /// expanded to the files in them that match <paramref name="directoryFilter"/> (recursively with
-    /// <paramref name="recurse"/>). A path that matches nothing gets a non-terminating PathNotFound error.
+    /// <paramref name="recurse"/>). A path that matches nothing gets a non-terminating PathNotFound error (and
+    /// <paramref name="notFound"/> is called with it, for cmdlets that also count it as a failure).
     /// </summary>
-    protected IReadOnlyList<string> ResolveFiles(IEnumerable<string> paths, bool literal, bool recurse, IReadOnlyCollection<string> directoryFilter)
+    protected IReadOnlyList<string> ResolveFiles(IEnumerable<string> paths, bool literal, bool recurse, IReadOnlyCollection<string> directoryFilter, Action<string>? notFound = null)
     {
         var result = new List<string>();
         foreach (string path in paths)
@@ -231,6 +232,7 @@ public abstract class EksAutoModeCmdlet : PSCmdlet, IDisposable
                 WriteError(new ErrorRecord(
                     new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
                     "PathNotFound", ErrorCategory.ObjectNotFound, path));
+                notFound?.Invoke(path);
             }
         }
 

@@ -154,10 +154,10 @@ internal sealed partial class ConversionContext
         return text;
     }
 
-    [GeneratedRegex(@"^([0-9]+(s|m|h))+$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([0-9]+(s|m|h))+$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex DurationPattern();
 
-    [GeneratedRegex(@"([0-9]+)(s|m|h)", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"([0-9]+)(s|m|h)", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex DurationPart();
 
     // ------------------------------------------------------------ shared output helpers

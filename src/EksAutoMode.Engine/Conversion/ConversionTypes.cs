@@ -84,7 +84,7 @@ public sealed partial class TaintSpec
 
     public override string ToString() => Key + (Value is null ? "" : "=" + Value) + ":" + Effect;
 
-    [GeneratedRegex(@"^(?<key>([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)(=(?<value>[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?)?:(?<effect>[A-Za-z]+)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(?<key>([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)(=(?<value>[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?)?)?:(?<effect>[A-Za-z]+)$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex TaintPattern();
 }
 

@@ -36,6 +36,9 @@ public sealed partial class ManifestConverter
     /// <summary>Checks converted documents against their target schema; null skips the check. Set by the validation engine's adapter.</summary>
     internal Func<ManifestDocument, IReadOnlyList<string>>? SchemaCheck { get; set; } = ConversionValidation.Check;
 
+    /// <summary>Writes a converted tree as YAML (with notes as comments and a header). A seam for tests of the read-back check.</summary>
+    internal Func<MappingNode, IReadOnlyDictionary<string, List<string>>, IEnumerable<string>, string> Writer { get; set; } = (root, comments, header) => YamlWriter.Write(root, comments, header);
+
     private static AmiFamilyInfo ResolveFamily(string alias, DefaultsTable d)
     {
         var m = AliasPattern().Match(alias);
@@ -83,7 +86,7 @@ public sealed partial class ManifestConverter
         }
     }
 
-    [GeneratedRegex(@"^([a-zA-Z0-9]+)@(.+)$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^([a-zA-Z0-9]+)@(.+)$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex AliasPattern();
 
     // ------------------------------------------------------------------ entry points
@@ -245,6 +248,16 @@ public sealed partial class ManifestConverter
         }
 
         string yaml = YamlWriter.Write(doc.Root);
+        var (_, loadErrors) = ReadBack(yaml, doc, doc.Root);
+        if (loadErrors.Count > 0)
+        {
+            return new ConversionItem
+            {
+                Error = new EngineException("ConvertedDocumentInvalid", ErrorKind.InvalidResult,
+                    $"{Where(doc.SourceFile, doc.DocumentIndex, doc.Line, 0)}: {DisplayText.Escape(string.Join("; ", loadErrors))}. Nothing was written for this document.", doc.SourceFile ?? doc.ToString()),
+            };
+        }
+
         return new ConversionItem
         {
             Document = new ConvertedDocument
@@ -285,7 +298,7 @@ public sealed partial class ManifestConverter
         string? targetName = root.GetMapping("metadata")?.GetString("name");
         string source = doc.SourceFile is null ? "input" : Path.GetFileName(doc.SourceFile);
         var header = new[] { $"{command}: {doc.Kind}/{doc.Name} -> {targetKind}/{targetName} (from {source}, document {doc.DocumentIndex + 1})" };
-        string yaml = YamlWriter.Write(root, comments, header);
+        string yaml = Writer(root, comments, header);
 
         var errors = new List<string>();
         foreach (var n in notes.Where(n => n.Action == NoteAction.Placeholder))
@@ -295,9 +308,15 @@ public sealed partial class ManifestConverter
 
         if (SchemaCheck is { } check)
         {
-            // The tree is exactly what the YAML says (the writer quotes every string a reader could mistype; the
-            // round-trip tests check this through the text), so it is validated directly instead of re-parsed.
-            errors.AddRange(check(new ManifestDocument(root, doc.SourceFile, doc.DocumentIndex)));
+            // What is checked is the text that will be written, read back as a user's kubectl would read it, not
+            // the tree it was written from: a writer slip (an unquoted string a reader types differently, a note
+            // that breaks out of its comment) then shows up as an error instead of a file that means something else.
+            var (written, loadErrors) = ReadBack(yaml, doc, root);
+            errors.AddRange(loadErrors);
+            if (written is not null)
+            {
+                errors.AddRange(check(written));
+            }
         }
 
         return new ConversionItem
@@ -318,6 +337,29 @@ public sealed partial class ManifestConverter
                 ValidationErrors = errors.Distinct().ToList(),
             },
         };
+    }
+
+    /// <summary>
+    /// Reads emitted YAML back: exactly one document, no reading problem, same apiVersion/kind/name as the tree it
+    /// came from. Returns the document read (null when it does not load) and the errors.
+    /// </summary>
+    internal static (ManifestDocument? Document, IReadOnlyList<string> Errors) ReadBack(string yaml, ManifestDocument source, MappingNode? expected = null)
+    {
+        var read = ManifestReader.ReadText(yaml, source.SourceFile);
+        var errors = read.Problems.Select(p => $"the converted YAML does not load back (line {p.Line}): {p.Message} ({p.Code})").ToList();
+        if (read.Documents.Count != 1)
+        {
+            errors.Add($"the converted YAML reads back as {read.Documents.Count} documents instead of 1");
+            return (null, errors);
+        }
+
+        var written = read.Documents[0];
+        if (expected is not null && !NodePaths.DeepEquals(written.Root, expected))
+        {
+            errors.Add("the converted YAML reads back as a different document than was converted");
+        }
+
+        return (errors.Count == 0 ? new ManifestDocument(written.Root, source.SourceFile, source.DocumentIndex) : null, errors);
     }
 
     internal static string FormatNote(ConversionNoteData n) =>

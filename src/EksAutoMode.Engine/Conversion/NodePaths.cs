@@ -116,7 +116,7 @@ internal static class NodePaths
     public static string Redact(string text) => UserInfoInUrl.Replace(text, "${scheme}***@");
 
     private static readonly System.Text.RegularExpressions.Regex UserInfoInUrl =
-        new(@"(?<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@", System.Text.RegularExpressions.RegexOptions.Compiled | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        new(@"(?<scheme>[A-Za-z][A-Za-z0-9+.-]*://)[^/@\s]+@", System.Text.RegularExpressions.RegexOptions.NonBacktracking | System.Text.RegularExpressions.RegexOptions.CultureInvariant);
 
     private static string DescribeCore(ManifestNode? node) => node switch
     {

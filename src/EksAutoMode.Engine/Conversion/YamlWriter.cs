@@ -387,9 +387,9 @@ internal static class YamlWriter
 
     // Anything that starts like a number (digits, sign, dot) and contains only number-ish characters: ints in
     // any base, floats, exponents ("1e3"), sexagesimal ("1:20"), timestamps ("2001-12-14"), percentages ("10%").
-    private static readonly Regex NumberLike = new(@"^[-+]?\.?[0-9][0-9a-fA-FxXoO._:+\-%]*$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    private static readonly Regex SpecialFloat = new(@"^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
-    private static readonly Regex Timestamp = new(@"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?$", RegexOptions.Compiled | RegexOptions.CultureInvariant);
+    private static readonly Regex NumberLike = new(@"^[-+]?\.?[0-9][0-9a-fA-FxXoO._:+\-%]*$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+    private static readonly Regex SpecialFloat = new(@"^[-+]?\.(inf|Inf|INF|nan|NaN|NAN)$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
+    private static readonly Regex Timestamp = new(@"^[0-9]{4}-[0-9]{1,2}-[0-9]{1,2}([Tt ].*)?$", RegexOptions.NonBacktracking | RegexOptions.CultureInvariant);
 
     internal static bool NeedsQuotes(string s)
     {

@@ -113,6 +113,22 @@ public static class ManifestProblemCodes
     public const string UnknownAlias = "UnknownAlias";
     public const string UnsupportedValue = "UnsupportedValue";
     public const string ReadFailed = "ReadFailed";
+    public const string ScalarTooLarge = "ScalarTooLarge";
+    public const string KeyTooLong = "KeyTooLong";
+    public const string LineTooLong = "LineTooLong";
+    public const string TooManyDocuments = "TooManyDocuments";
+    public const string TooManyAliases = "TooManyAliases";
+    public const string ExpandedSizeLimit = "ExpandedSizeLimit";
+
+    /// <summary>The error category of a problem code (budgets are LimitsExceeded, syntax errors ParserError).</summary>
+    public static ErrorKind KindOf(string code) => code switch
+    {
+        SyntaxError => ErrorKind.ParserError,
+        ReadFailed => ErrorKind.ReadError,
+        InputTooLarge or AliasExpansionLimit or NestingTooDeep or ScalarTooLarge or KeyTooLong or LineTooLong or TooManyDocuments
+            or TooManyAliases or ExpandedSizeLimit => ErrorKind.LimitsExceeded,
+        _ => ErrorKind.InvalidData,
+    };
 }
 
 /// <summary>What reading one input produced.</summary>
@@ -131,10 +147,36 @@ public sealed class ManifestReadResult
     public bool HasErrors => Problems.Any(p => p.Severity == ManifestProblemSeverity.Error);
 }
 
-/// <summary>Limits that protect the reader from hostile input.</summary>
+/// <summary>
+/// Limits that protect the reader from hostile input. All are enforced while parsing (not after building the
+/// tree), so a hostile input stops early with a problem naming the limit, in time and memory proportional to the
+/// limit. The defaults are far above any real NodeClass/NodePool (the API server itself refuses objects over
+/// about 1.5 MB) and are listed in about_EksAutoMode.
+/// </summary>
 public sealed class ManifestReaderOptions
 {
     public static ManifestReaderOptions Default { get; } = new();
+
+    /// <summary>Longest scalar (string) accepted, in characters, before or after alias expansion. Default 1 MiB.</summary>
+    public int MaxScalarLength { get; init; } = 1024 * 1024;
+
+    /// <summary>Longest mapping key accepted, in characters (label keys are at most 317). Default 1,024.</summary>
+    public int MaxKeyLength { get; init; } = 1024;
+
+    /// <summary>Longest line accepted, in characters. Default 1 MiB.</summary>
+    public int MaxLineLength { get; init; } = 1024 * 1024;
+
+    /// <summary>Most YAML documents read from one input. Default 10,000.</summary>
+    public int MaxDocuments { get; init; } = 10_000;
+
+    /// <summary>Most aliases (<c>*name</c>) in one document. Default 1,000.</summary>
+    public int MaxAliases { get; init; } = 1_000;
+
+    /// <summary>Largest total of scalar characters in one document after alias expansion. Default 8 MiB.</summary>
+    public long MaxExpandedLength { get; init; } = 8L * 1024 * 1024;
+
+    /// <summary>Cancels reading (Ctrl+C): checked between parser events, so even a huge input stops promptly.</summary>
+    public CancellationToken CancellationToken { get; init; }
 
     /// <summary>Largest input accepted, in bytes (UTF-8). Default 5 MB.</summary>
     public long MaxInputBytes { get; init; } = 5L * 1024 * 1024;

@@ -190,6 +190,11 @@ public static class ManifestReader
                 $"The object is nested more than {budget.Options.MaxDepth} levels deep (or refers to itself); refused."));
         }
 
+        if ((budget.Nodes & 1023) == 0)
+        {
+            budget.Options.CancellationToken.ThrowIfCancellationRequested();
+        }
+
         if (++budget.Nodes > budget.Options.MaxAliasExpandedNodes * 10)
         {
             throw new ReaderAbort(new ManifestProblem(ManifestProblemCodes.InputTooLarge,
@@ -205,6 +210,12 @@ public static class ManifestReader
             case ManifestDocument doc:
                 return doc.Root.Clone();
             case string s:
+                if (s.Length > budget.Options.MaxScalarLength)
+                {
+                    throw new ReaderAbort(new ManifestProblem(ManifestProblemCodes.ScalarTooLarge,
+                        $"A value is {Limit(s.Length)} characters long; values over {Limit(budget.Options.MaxScalarLength)} characters (MaxScalarLength) are refused."));
+                }
+
                 return ScalarNode.String(s);
             case bool b:
                 return ScalarNode.Plain(b ? "true" : "false");
@@ -230,6 +241,12 @@ public static class ManifestReader
                 foreach (DictionaryEntry entry in dict)
                 {
                     string key = Convert.ToString(entry.Key, CultureInfo.InvariantCulture) ?? "null";
+                    if (key.Length > budget.Options.MaxKeyLength)
+                    {
+                        throw new ReaderAbort(new ManifestProblem(ManifestProblemCodes.KeyTooLong,
+                            $"A mapping key is {Limit(key.Length)} characters long; keys over {Limit(budget.Options.MaxKeyLength)} characters (MaxKeyLength) are refused."));
+                    }
+
                     map.Set(key, FromObject(entry.Value, depth + 1, budget));
                 }
 
@@ -300,18 +317,83 @@ public static class ManifestReader
 
     private static ManifestReadResult ReadTextCore(string text, string? sourceFile, ManifestReaderOptions options)
     {
-        var documents = new List<ManifestDocument>();
-        var problems = new List<ManifestProblem>();
-        var parser = new Parser(new StringReader(text));
-        int documentIndex = -1;
-        try
+        var state = new ReadState(text, sourceFile, options);
+
+        // One parser reads the whole text; after a syntax error or a refused document, reading resumes at the next
+        // document marker ("---" at column 0: the YAML spec forbids it inside any scalar or collection, so it is
+        // always a place where a parser can start afresh). A document with a line over the line budget is skipped
+        // the same way, before the parser sees it.
+        var longLines = LongLines(text, options.MaxLineLength);
+        int next = 0;
+        while (state.Position < text.Length && !state.Stopped)
         {
-            while (parser.MoveNext())
+            options.CancellationToken.ThrowIfCancellationRequested();
+            if (next < longLines.Count && longLines[next].Start < state.Position)
             {
-                if (parser.Current is DocumentStart)
+                next++;
+                continue;
+            }
+
+            if (next < longLines.Count)
+            {
+                var (longStart, longLength, longLine) = longLines[next];
+                int chunk = LastMarkerAtOrBefore(text, state.Position, longStart);
+                ParseSegment(state, chunk);
+                if (state.Stopped)
                 {
-                    documentIndex++;
-                    var builder = new TreeBuilder(parser, options);
+                    break;
+                }
+
+                // The cursor is now at the start of the chunk holding the long line.
+                state.Cursor.AdvanceTo(chunk);
+                int index = state.Cursor.DocumentIndexHere();
+                state.DocumentIndex = Math.Max(state.DocumentIndex, index);
+                AddProblem(state.Problems, new ManifestProblem(ManifestProblemCodes.LineTooLong,
+                    $"Line {longLine} is {Limit(longLength)} characters long; lines over {Limit(options.MaxLineLength)} characters (MaxLineLength) are refused. The document was not read.",
+                    longLine, 1), sourceFile, index);
+                state.Resume(longLine + 1, longStart);
+                next++;
+                continue;
+            }
+
+            ParseSegment(state, text.Length);
+        }
+
+        return new ManifestReadResult(state.Documents, state.Problems);
+    }
+
+    /// <summary>Parses text[state.Position..end), resuming after errors at the next document marker; leaves Position at end (or further).</summary>
+    private static void ParseSegment(ReadState state, int end)
+    {
+        var options = state.Options;
+        while (state.Position < end && !state.Stopped)
+        {
+            int start = state.Position;
+            int lineOffset = state.Line - 1;
+            var parser = new Parser(new SegmentReader(state.Text, start, end));
+            int errorLine;
+            try
+            {
+                bool aborted = false;
+                errorLine = 0;
+                while (parser.MoveNext())
+                {
+                    if (parser.Current is not DocumentStart)
+                    {
+                        continue;
+                    }
+
+                    state.DocumentIndex++;
+                    if (++state.DocumentsSeen > options.MaxDocuments)
+                    {
+                        AddProblem(state.Problems, new ManifestProblem(ManifestProblemCodes.TooManyDocuments,
+                            $"The input has more than {Limit(options.MaxDocuments)} documents (MaxDocuments); the rest was not read.",
+                            (int)Math.Min(int.MaxValue, parser.Current.Start.Line + lineOffset), 1), state.SourceFile, state.DocumentIndex);
+                        state.Stopped = true;
+                        return;
+                    }
+
+                    var builder = new TreeBuilder(parser, options, lineOffset);
                     ManifestNode? root;
                     try
                     {
@@ -319,43 +401,264 @@ public static class ManifestReader
                     }
                     catch (ReaderAbort abort)
                     {
-                        AddProblem(problems, abort.Problem, sourceFile, documentIndex);
-                        SkipToDocumentEnd(parser);
-                        continue;
+                        // Refused (a budget): stop at once rather than parse the rest of a hostile document.
+                        AddProblem(state.Problems, abort.Problem, state.SourceFile, state.DocumentIndex);
+                        errorLine = abort.Problem.Line;
+                        aborted = true;
+                        break;
                     }
 
                     foreach (var p in builder.Problems)
                     {
-                        AddProblem(problems, p, sourceFile, documentIndex);
+                        AddProblem(state.Problems, p, state.SourceFile, state.DocumentIndex);
                     }
 
-                    AddRoot(root, sourceFile, documentIndex, options, documents, problems);
+                    AddRoot(root, state.SourceFile, state.DocumentIndex, options, state.Documents, state.Problems);
+                }
+
+                if (!aborted)
+                {
+                    state.Position = end;
+                    state.Line = state.Cursor.LineAt(end);
+                    return;
                 }
             }
-        }
-        catch (YamlException e)
-        {
-            int line = (int)Math.Min(int.MaxValue, e.End.Line);
-            int column = (int)Math.Min(int.MaxValue, e.End.Column);
-            if (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FindTabIndentation(text, line) is { } tab)
+            catch (YamlException e)
             {
-                // YamlDotNet reports tab indentation at the enclosing mapping; point at the tab itself.
-                (line, column) = tab;
+                int line = (int)Math.Min(int.MaxValue, e.End.Line + lineOffset);
+                int column = (int)Math.Min(int.MaxValue, e.End.Column);
+                if (e.Message.Contains("tab", StringComparison.OrdinalIgnoreCase) && FindTabIndentation(state.Text, line) is { } tab)
+                {
+                    // YamlDotNet reports tab indentation at the enclosing mapping; point at the tab itself.
+                    (line, column) = tab;
+                }
+
+                AddProblem(state.Problems, new ManifestProblem(ManifestProblemCodes.SyntaxError, CleanYamlMessage(e), line, column), state.SourceFile, Math.Max(0, state.DocumentIndex));
+                errorLine = (int)Math.Min(int.MaxValue, e.Start.Line + lineOffset);
+            }
+            catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+            {
+                // The YamlDotNet scanner occasionally fails with a non-YAML exception on malformed input; report it
+                // at the last position the parser reached.
+                var mark = parser.Current?.End;
+                int line = mark is null ? state.Line : (int)Math.Min(int.MaxValue, mark.Value.Line + lineOffset);
+                AddProblem(state.Problems, new ManifestProblem(ManifestProblemCodes.SyntaxError,
+                    "YAML syntax error: the text after this point cannot be parsed (malformed scalar, flow collection or indentation).",
+                    line, mark is null ? 1 : (int)Math.Min(int.MaxValue, mark.Value.Column)), state.SourceFile, Math.Max(0, state.DocumentIndex));
+                errorLine = line;
             }
 
-            AddProblem(problems, new ManifestProblem(ManifestProblemCodes.SyntaxError, CleanYamlMessage(e), line, column), sourceFile, Math.Max(0, documentIndex));
+            state.Resume(errorLine, start);
+            if (state.Position < end)
+            {
+                // The document that starts at the marker gets the index it has in the file.
+                state.DocumentIndex = Math.Max(state.DocumentIndex, state.Cursor.DocumentIndexHere() - 1);
+            }
         }
-        catch (Exception e) when (e is InvalidOperationException or ArgumentException or IndexOutOfRangeException or FormatException or OverflowException)
+    }
+
+    private sealed class ReadState
+    {
+        public ReadState(string text, string? sourceFile, ManifestReaderOptions options)
         {
-            // The YamlDotNet scanner occasionally fails with a non-YAML exception on malformed input; report it
-            // at the last position the parser reached.
-            var mark = parser.Current?.End;
-            AddProblem(problems, new ManifestProblem(ManifestProblemCodes.SyntaxError,
-                "YAML syntax error: the text after this point cannot be parsed (malformed scalar, flow collection or indentation).",
-                mark is null ? 1 : (int)Math.Min(int.MaxValue, mark.Value.Line), mark is null ? 1 : (int)Math.Min(int.MaxValue, mark.Value.Column)), sourceFile, Math.Max(0, documentIndex));
+            Text = text;
+            SourceFile = sourceFile;
+            Options = options;
+            Cursor = new LineCursor(text);
         }
 
-        return new ManifestReadResult(documents, problems);
+        public string Text { get; }
+
+        public string? SourceFile { get; }
+
+        public ManifestReaderOptions Options { get; }
+
+        public LineCursor Cursor { get; }
+
+        public List<ManifestDocument> Documents { get; } = new();
+
+        public List<ManifestProblem> Problems { get; } = new();
+
+        public int Position { get; set; }
+
+        public int Line { get; set; } = 1;
+
+        public int DocumentIndex { get; set; } = -1;
+
+        public int DocumentsSeen { get; set; }
+
+        public bool Stopped { get; set; }
+
+        /// <summary>Moves to the first document marker on or after <paramref name="fromLine"/> that starts after <paramref name="after"/> (or to the end).</summary>
+        public void Resume(int fromLine, int after)
+        {
+            Cursor.NextMarker(fromLine, after);
+            Position = Cursor.Position;
+            Line = Cursor.Line;
+        }
+    }
+
+    /// <summary>Walks the text line by line, forward only, counting document markers (for document indexes after a resume).</summary>
+    private sealed class LineCursor
+    {
+        private readonly string _text;
+        private int _markers;
+        private bool _preambleContent;
+
+        public LineCursor(string text) => _text = text;
+
+        public int Position { get; private set; }
+
+        public int Line { get; private set; } = 1;
+
+        /// <summary>The index the document starting at the cursor (a marker line) has in the file.</summary>
+        public int DocumentIndexHere() => _markers + (_preambleContent ? 1 : 0);
+
+        public void NextMarker(int minLine, int after)
+        {
+            while (Position < _text.Length)
+            {
+                if (Line >= minLine && Position > after && IsDocumentMarker(_text, Position))
+                {
+                    return;
+                }
+
+                Consume();
+            }
+        }
+
+        public void AdvanceTo(int position)
+        {
+            while (Position < position && Position < _text.Length)
+            {
+                Consume();
+            }
+        }
+
+        /// <summary>The line number at <paramref name="position"/> (a line start or the end); advances the cursor there.</summary>
+        public int LineAt(int position)
+        {
+            AdvanceTo(position);
+            return Line;
+        }
+
+        private void Consume()
+        {
+            int nl = _text.IndexOf('\n', Position);
+            int lineEnd = nl < 0 ? _text.Length : nl;
+            if (IsDocumentMarker(_text, Position))
+            {
+                _markers++;
+            }
+            else if (_markers == 0 && !_preambleContent)
+            {
+                int j = Position;
+                while (j < lineEnd && _text[j] is ' ' or '\t' or '\r' or '\uFEFF')
+                {
+                    j++;
+                }
+
+                _preambleContent = j < lineEnd && _text[j] is not '#' and not '%';
+            }
+
+            Position = nl < 0 ? _text.Length : nl + 1;
+            Line++;
+        }
+    }
+
+    /// <summary>A TextReader over part of a string, without copying it.</summary>
+    private sealed class SegmentReader : TextReader
+    {
+        private readonly string _text;
+        private readonly int _end;
+        private int _position;
+
+        public SegmentReader(string text, int start, int end)
+        {
+            _text = text;
+            _position = start;
+            _end = end;
+        }
+
+        public override int Peek() => _position < _end ? _text[_position] : -1;
+
+        public override int Read() => _position < _end ? _text[_position++] : -1;
+
+        public override int Read(char[] buffer, int index, int count) => Read(buffer.AsSpan(index, count));
+
+        public override int Read(Span<char> buffer)
+        {
+            int n = Math.Min(buffer.Length, _end - _position);
+            if (n <= 0)
+            {
+                return 0;
+            }
+
+            _text.AsSpan(_position, n).CopyTo(buffer);
+            _position += n;
+            return n;
+        }
+    }
+
+    private static string Limit(long value) => value.ToString("N0", CultureInfo.InvariantCulture);
+
+    private static bool IsDocumentMarker(string text, int i) =>
+        i + 3 <= text.Length && text[i] == '-' && text[i + 1] == '-' && text[i + 2] == '-'
+        && (i + 3 == text.Length || text[i + 3] is ' ' or '\t' or '\r' or '\n');
+
+    /// <summary>Start of the last document-marker line in [from, position], or <paramref name="from"/> when there is none.</summary>
+    private static int LastMarkerAtOrBefore(string text, int from, int position)
+    {
+        int last = from;
+        int i = from;
+        while (i <= position && i < text.Length)
+        {
+            if (IsDocumentMarker(text, i))
+            {
+                last = i;
+            }
+
+            int nl = text.IndexOf('\n', i, position - i);
+            if (nl < 0)
+            {
+                break;
+            }
+
+            i = nl + 1;
+        }
+
+        return last;
+    }
+
+    /// <summary>Lines longer than <paramref name="maxLength"/>: (start, length, line number), in order.</summary>
+    private static List<(int Start, int Length, int Line)> LongLines(string text, int maxLength)
+    {
+        var result = new List<(int, int, int)>();
+        if (text.Length <= maxLength)
+        {
+            return result;
+        }
+
+        int i = 0, line = 1;
+        while (i < text.Length)
+        {
+            int nl = text.IndexOf('\n', i);
+            int end = nl < 0 ? text.Length : nl;
+            if (end - i > maxLength)
+            {
+                result.Add((i, end - i, line));
+            }
+
+            if (nl < 0)
+            {
+                break;
+            }
+
+            i = nl + 1;
+            line++;
+        }
+
+        return result;
     }
 
     private static (int Line, int Column)? FindTabIndentation(string text, int fromLine)
@@ -399,25 +702,6 @@ public static class ManifestReader
         }
 
         return "YAML syntax error: " + message.Trim();
-    }
-
-    private static void SkipToDocumentEnd(IParser parser)
-    {
-        int depth = 0;
-        while (parser.MoveNext())
-        {
-            switch (parser.Current)
-            {
-                case MappingStart or SequenceStart:
-                    depth++;
-                    break;
-                case MappingEnd or SequenceEnd:
-                    depth--;
-                    break;
-                case DocumentEnd:
-                    return;
-            }
-        }
     }
 
     private static void AddRoot(ManifestNode? root, string? sourceFile, int documentIndex, ManifestReaderOptions options,
@@ -563,12 +847,17 @@ public static class ManifestReader
         private readonly IParser _parser;
         private readonly ManifestReaderOptions _options;
         private readonly Dictionary<string, ManifestNode> _anchors = new(StringComparer.Ordinal);
+        private readonly int _lineOffset;
         private int _expanded;
+        private int _aliases;
+        private long _expandedLength;
+        private int _events;
 
-        public TreeBuilder(IParser parser, ManifestReaderOptions options)
+        public TreeBuilder(IParser parser, ManifestReaderOptions options, int lineOffset = 0)
         {
             _parser = parser;
             _options = options;
+            _lineOffset = lineOffset;
         }
 
         public List<ManifestProblem> Problems { get; } = new();
@@ -590,13 +879,31 @@ public static class ManifestReader
             return root;
         }
 
-        private ManifestNode BuildNode(int depth)
+        private ManifestNode BuildNode(int depth, bool isKey = false)
         {
             ParsingEvent ev = _parser.Current!;
+            if ((++_events & 1023) == 0)
+            {
+                _options.CancellationToken.ThrowIfCancellationRequested();
+            }
+
             switch (ev)
             {
                 case Scalar s:
                 {
+                    if (isKey && s.Value.Length > _options.MaxKeyLength)
+                    {
+                        throw Refuse(ManifestProblemCodes.KeyTooLong,
+                            $"A mapping key is {Limit(s.Value.Length)} characters long; keys over {Limit(_options.MaxKeyLength)} characters (MaxKeyLength) are refused.", ev);
+                    }
+
+                    if (s.Value.Length > _options.MaxScalarLength)
+                    {
+                        throw Refuse(ManifestProblemCodes.ScalarTooLarge,
+                            $"A value is {Limit(s.Value.Length)} characters long; values over {Limit(_options.MaxScalarLength)} characters (MaxScalarLength) are refused.", ev);
+                    }
+
+                    AddExpandedLength(s.Value.Length, ev);
                     var node = new ScalarNode(s.Value, MapStyle(s.Style), s.Tag.IsEmpty ? null : s.Tag.Value);
                     Position(node, ev);
                     Register(s, node);
@@ -612,14 +919,27 @@ public static class ManifestReader
                             $"The alias *{name} refers to no anchor defined before it.", Line(ev), Column(ev)));
                     }
 
-                    _expanded += target.CountNodes();
-                    if (_expanded > _options.MaxAliasExpandedNodes)
+                    if (++_aliases > _options.MaxAliases)
                     {
-                        throw new ReaderAbort(new ManifestProblem(ManifestProblemCodes.AliasExpansionLimit,
-                            $"Alias expansion would create more than {_options.MaxAliasExpandedNodes.ToString("N0", CultureInfo.InvariantCulture)} nodes (a YAML alias bomb?); the document is refused.",
-                            Line(ev), Column(ev)));
+                        throw Refuse(ManifestProblemCodes.TooManyAliases,
+                            $"The document uses more than {Limit(_options.MaxAliases)} aliases (MaxAliases); refused.", ev);
                     }
 
+                    var (nodes, length) = Measure(target, _options.MaxAliasExpandedNodes - _expanded + 1);
+                    _expanded += nodes;
+                    if (_expanded > _options.MaxAliasExpandedNodes)
+                    {
+                        throw Refuse(ManifestProblemCodes.AliasExpansionLimit,
+                            $"Alias expansion would create more than {Limit(_options.MaxAliasExpandedNodes)} nodes (MaxAliasExpandedNodes; a YAML alias bomb?); the document is refused.", ev);
+                    }
+
+                    if (isKey && target is ScalarNode { Value: { } keyText } && keyText.Length > _options.MaxKeyLength)
+                    {
+                        throw Refuse(ManifestProblemCodes.KeyTooLong,
+                            $"A mapping key is {Limit(keyText.Length)} characters long; keys over {Limit(_options.MaxKeyLength)} characters (MaxKeyLength) are refused.", ev);
+                    }
+
+                    AddExpandedLength(length, ev);
                     return target.Clone();
                 }
 
@@ -646,7 +966,7 @@ public static class ManifestReader
                     while (_parser.MoveNext() && _parser.Current is not MappingEnd)
                     {
                         ParsingEvent keyEvent = _parser.Current!;
-                        ManifestNode keyNode = BuildNode(depth + 1);
+                        ManifestNode keyNode = BuildNode(depth + 1, isKey: true);
                         if (!_parser.MoveNext())
                         {
                             break;
@@ -692,6 +1012,55 @@ public static class ManifestReader
             }
         }
 
+        private ReaderAbort Refuse(string code, string message, ParsingEvent ev) => new(new ManifestProblem(code, message, Line(ev), Column(ev)));
+
+        private void AddExpandedLength(long length, ParsingEvent ev)
+        {
+            _expandedLength += length;
+            if (_expandedLength > _options.MaxExpandedLength)
+            {
+                throw Refuse(ManifestProblemCodes.ExpandedSizeLimit,
+                    $"The document's values add up to more than {Limit(_options.MaxExpandedLength)} characters after alias expansion (MaxExpandedLength); refused.", ev);
+            }
+        }
+
+        /// <summary>Nodes and scalar characters in a tree, counting stops once <paramref name="nodeLimit"/> is passed.</summary>
+        private static (int Nodes, long Length) Measure(ManifestNode node, int nodeLimit)
+        {
+            int nodes = 0;
+            long length = 0;
+            var stack = new Stack<ManifestNode>();
+            stack.Push(node);
+            while (stack.Count > 0 && nodes <= nodeLimit)
+            {
+                var n = stack.Pop();
+                nodes++;
+                switch (n)
+                {
+                    case ScalarNode sc:
+                        length += sc.Value?.Length ?? 0;
+                        break;
+                    case MappingNode map:
+                        foreach (var e in map.Entries)
+                        {
+                            length += e.KeyText.Length;
+                            stack.Push(e.Value);
+                        }
+
+                        break;
+                    case SequenceNode seq:
+                        foreach (var item in seq.Items)
+                        {
+                            stack.Push(item);
+                        }
+
+                        break;
+                }
+            }
+
+            return (nodes, length);
+        }
+
         private void ApplyMerges(MappingNode map, List<ManifestNode> merges)
         {
             foreach (var merge in merges)
@@ -722,7 +1091,7 @@ public static class ManifestReader
             if (depth >= _options.MaxDepth)
             {
                 throw new ReaderAbort(new ManifestProblem(ManifestProblemCodes.NestingTooDeep,
-                    $"The document is nested more than {_options.MaxDepth} levels deep; refused.", Line(ev), Column(ev)));
+                    $"The document is nested more than {_options.MaxDepth} levels deep (MaxDepth); refused.", Line(ev), Column(ev)));
             }
         }
 
@@ -734,13 +1103,13 @@ public static class ManifestReader
             }
         }
 
-        private static void Position(ManifestNode node, ParsingEvent ev)
+        private void Position(ManifestNode node, ParsingEvent ev)
         {
             node.Line = Line(ev);
             node.Column = Column(ev);
         }
 
-        private static int Line(ParsingEvent ev) => (int)Math.Min(int.MaxValue, ev.Start.Line);
+        private int Line(ParsingEvent ev) => (int)Math.Min(int.MaxValue, ev.Start.Line + _lineOffset);
 
         private static int Column(ParsingEvent ev) => (int)Math.Min(int.MaxValue, ev.Start.Column);
 

@@ -166,6 +166,6 @@ public static partial class PriceListParser
         return null;
     }
 
-    [GeneratedRegex(@"^(hrs?|hours?|instance-?hours?)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"^(hrs?|hours?|instance-?hours?)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex HourlyUnit();
 }

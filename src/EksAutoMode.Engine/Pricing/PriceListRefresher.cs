@@ -160,7 +160,7 @@ public sealed class PriceListRefresher
         }
 
         string regex = "^" + System.Text.RegularExpressions.Regex.Escape(pattern.Trim().ToLowerInvariant()).Replace(@"\*", ".*").Replace(@"\?", ".") + "$";
-        var compiled = new System.Text.RegularExpressions.Regex(regex, System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        var compiled = new System.Text.RegularExpressions.Regex(regex, System.Text.RegularExpressions.RegexOptions.CultureInvariant | System.Text.RegularExpressions.RegexOptions.NonBacktracking);
         return compiled.IsMatch;
     }
 }

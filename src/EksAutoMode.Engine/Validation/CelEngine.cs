@@ -36,7 +36,7 @@ internal static class CelEngine
     private static readonly object Gate = new();
     private static readonly CelEnvironment Environment = CreateEnvironment();
 
-    public static bool ReferencesOldSelf(string rule) => Regex.IsMatch(rule, @"\boldSelf\b");
+    public static bool ReferencesOldSelf(string rule) => Regex.IsMatch(rule, @"\boldSelf\b", RegexOptions.NonBacktracking);
 
     public static CelProgram Compile(string expression)
     {
@@ -80,15 +80,31 @@ internal static class CelEngine
         }
 
         var result = Evaluate(program, self);
-        if (program.Memo.Count < MemoLimit)
+        if (program.Memo.Count < MemoLimit && key.Length <= MemoKeyMaxLength && Interlocked.Read(ref s_memoChars) + key.Length <= MemoTotalChars
+            && program.Memo.TryAdd(key, result))
         {
-            program.Memo.TryAdd(key, result);
+            Interlocked.Add(ref s_memoChars, key.Length);
         }
 
         return result;
     }
 
+    /// <summary>Most entries per program's memo.</summary>
     private const int MemoLimit = 4096;
+
+    /// <summary>Values whose canonical key is longer than this are not memoised (they rarely repeat and cost memory).</summary>
+    private const int MemoKeyMaxLength = 2048;
+
+    /// <summary>
+    /// All memos of the process together hold at most this many key characters (about 32 MB); after that, rules are
+    /// evaluated without memo. Bounds memory in long sessions and under hostile input.
+    /// </summary>
+    internal const long MemoTotalChars = 16L * 1024 * 1024;
+
+    private static long s_memoChars;
+
+    /// <summary>Key characters held by all memos (for tests).</summary>
+    internal static long MemoChars => Interlocked.Read(ref s_memoChars);
 
     internal static string CanonicalKey(object? value)
     {
@@ -161,7 +177,7 @@ internal static class CelEngine
 
             case "CelNoSuchFieldException":
             {
-                var m = Regex.Match(message, "field '([^']*)'");
+                var m = Regex.Match(message, "field '([^']*)'", RegexOptions.NonBacktracking);
                 return "no such key: " + (m.Success ? m.Groups[1].Value : "?");
             }
 
@@ -173,7 +189,7 @@ internal static class CelEngine
                 // An absent field reaches a function as the package's CelNoSuchField marker; cel-go reports the key.
                 if (message.Contains("NoSuchField", StringComparison.Ordinal))
                 {
-                    var key = Regex.Match(message, "field '([^']*)'");
+                    var key = Regex.Match(message, "field '([^']*)'", RegexOptions.NonBacktracking);
                     return "no such key" + (key.Success ? ": " + key.Groups[1].Value : string.Empty);
                 }
 
@@ -196,10 +212,10 @@ internal static class CelEngine
             return "?";
         }
 
-        var m = Regex.Match(text, "field '([^']*)'");
+        var m = Regex.Match(text, "field '([^']*)'", RegexOptions.NonBacktracking);
         if (!m.Success)
         {
-            m = Regex.Match(text, "'([^']*)'");
+            m = Regex.Match(text, "'([^']*)'", RegexOptions.NonBacktracking);
         }
 
         return m.Success ? m.Groups[1].Value : text;

@@ -1,4 +1,3 @@
-using System.Text.RegularExpressions;
 using EksAutoMode.Engine.Manifests;
 
 namespace EksAutoMode.Engine.Validation;
@@ -72,6 +71,7 @@ public static partial class ManifestValidator
         }
 
         CheckMetadata(document, raw);
+        ObjectMetaRules.Check(document, raw);
         if (schema is null)
         {
             var versions = (options.CustomSchemas?.VersionsOf(document.Group, document.Kind!) ?? Enumerable.Empty<string>())
@@ -162,7 +162,7 @@ public static partial class ManifestValidator
         {
             RuleId = "INPUT-" + p.Code,
             Severity = p.Severity == ManifestProblemSeverity.Error ? FindingSeverity.Error : FindingSeverity.Warning,
-            Message = p.Message,
+            Message = DisplayText.Escape(p.Message),
             File = p.SourceFile,
             Line = p.Line,
             Column = p.Column,
@@ -176,13 +176,13 @@ public static partial class ManifestValidator
         {
             RuleId = f.RuleId,
             Severity = f.Severity,
-            ApiVersion = doc.ApiVersion,
-            Kind = doc.Kind,
-            Name = doc.Name,
-            Path = f.Path,
-            Message = f.Message,
-            ApiServerMessage = f.ApiServerMessage,
-            Hint = f.Hint,
+            ApiVersion = DisplayText.EscapeOrNull(doc.ApiVersion),
+            Kind = DisplayText.EscapeOrNull(doc.Kind),
+            Name = DisplayText.EscapeOrNull(doc.Name),
+            Path = DisplayText.Escape(f.Path),
+            Message = DisplayText.Escape(f.Message),
+            ApiServerMessage = DisplayText.EscapeOrNull(f.ApiServerMessage),
+            Hint = DisplayText.EscapeOrNull(f.Hint),
             File = doc.SourceFile,
             Line = at.Line,
             Column = at.Column,
@@ -216,15 +216,9 @@ public static partial class ManifestValidator
             return;
         }
 
-        if (name.Length > 253 || !Dns1123Subdomain().IsMatch(name))
+        foreach (string detail in ObjectMetaRules.Dns1123Subdomain(name))
         {
-            string detail = name.Length > 253
-                ? "must be no more than 253 characters"
-                : "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
             raw.Add(new RawFinding("K8S-Name", FindingSeverity.Error, "metadata.name", $"Invalid value: {SchemaValidator.GoString(name)}: {detail}", nameNode));
         }
     }
-
-    [GeneratedRegex(@"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", RegexOptions.CultureInvariant)]
-    private static partial Regex Dns1123Subdomain();
 }

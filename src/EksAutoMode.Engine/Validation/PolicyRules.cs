@@ -58,7 +58,7 @@ public static partial class PolicyRules
         return new RawFinding(id, rule.Severity, path, Fill(rule.Message, values), at, rule.SourceUrl, rule.AsOf) { Hint = Fill(rule.Hint, values) };
     }
 
-    private static readonly Regex RoleNamePattern = new(@"^[\w+=,.@-]{1,64}$", RegexOptions.CultureInvariant);
+    private static readonly Regex RoleNamePattern = new(@"^[\w+=,.@-]{1,64}$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
     /// <summary>Auto Mode NodeClass rules.</summary>
     internal static void CheckNodeClass(ManifestDocument doc, List<RawFinding> findings, HashSet<string> claimedPaths)
@@ -210,7 +210,7 @@ public static partial class PolicyRules
                 findings[i] = f with
                 {
                     Message = $"{f.Message} (largest allowed expireAfter: {max} with terminationGracePeriod {grace})",
-                    ApiServerMessage = f.Message,
+                    ApiServerMessage = f.ApiServerMessage ?? f.Message,
                     Hint = Fill(rule.Hint, new Dictionary<string, string> { ["maxExpire"] = max, ["grace"] = grace }),
                 };
             }
@@ -254,9 +254,9 @@ public static partial class PolicyRules
     internal static bool IsManagedByEks(ManifestDocument doc) =>
         doc.Root.GetMapping("metadata")?.GetMapping("labels")?.GetString("app.kubernetes.io/managed-by") == "eks";
 
-    [GeneratedRegex(@"\{([A-Za-z]+)\}")]
+    [GeneratedRegex(@"\{([A-Za-z]+)\}", RegexOptions.NonBacktracking)]
     private static partial Regex PlaceholderPattern();
 
-    [GeneratedRegex(@"([0-9]+(?:\.[0-9]+)?)(ms|h|m|s)")]
+    [GeneratedRegex(@"([0-9]+(?:\.[0-9]+)?)(ms|h|m|s)", RegexOptions.NonBacktracking)]
     private static partial Regex DurationPart();
 }

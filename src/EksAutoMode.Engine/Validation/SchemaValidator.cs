@@ -326,7 +326,13 @@ internal sealed class SchemaValidator
                 string detail = error.StartsWith("no such overload", StringComparison.Ordinal)
                     ? $"'{error}': call arguments did not match a supported operator, function or macro signature for rule: {rule.ErrorString}"
                     : $"{error} evaluating rule: {rule.ErrorString}";
-                _findings.Add(new RawFinding(ruleId, FindingSeverity.Error, rulePath, $"Invalid value: \"{typeName}\": {detail}", at, rule.SourceUrl, rule.AsOf));
+                // The API server prints the evaluator's own error (ApiServerText keeps it); the message says it in
+                // the user's terms, without the evaluator's internals (protobuf type names, overload signatures).
+                _findings.Add(new RawFinding(ruleId, FindingSeverity.Error, rulePath,
+                    $"Invalid value: \"{typeName}\": {rule.ErrorString} (the rule cannot be evaluated: {PlainCelError(error)})", at, rule.SourceUrl, rule.AsOf)
+                {
+                    ApiServerMessage = $"Invalid value: \"{typeName}\": {detail}",
+                });
             }
             else if (result is not true)
             {
@@ -404,6 +410,37 @@ internal sealed class SchemaValidator
     }
 
     internal static string GoValue(ScalarNode s) => s.ResolvedType == ScalarType.String ? GoString(s.Value ?? string.Empty) : s.Value ?? "null";
+
+    /// <summary>A CEL evaluation error in plain words.</summary>
+    internal static string PlainCelError(string error)
+    {
+        if (error.StartsWith("type conversion error from 'string' to 'google.protobuf.Duration'", StringComparison.Ordinal))
+        {
+            return "a value is not a duration such as 336h or 30m";
+        }
+
+        if (error.StartsWith("type conversion error from 'string' to 'google.protobuf.Timestamp'", StringComparison.Ordinal))
+        {
+            return "a value is not a timestamp such as 2026-01-31T00:00:00Z";
+        }
+
+        if (error.StartsWith("type conversion error", StringComparison.Ordinal) || error.StartsWith("no such overload", StringComparison.Ordinal))
+        {
+            return "a value has a type the rule does not accept";
+        }
+
+        if (error.StartsWith("no such key: ", StringComparison.Ordinal))
+        {
+            return $"the field {error["no such key: ".Length..]} is missing";
+        }
+
+        if (error.Contains("division by zero", StringComparison.Ordinal) || error.Contains("modulus by zero", StringComparison.Ordinal))
+        {
+            return "it divides by zero for this value";
+        }
+
+        return "the value is outside what the rule can handle";
+    }
 
     internal static string GoString(string text)
     {

@@ -95,4 +95,32 @@ public class FuzzTests
         Assert.True(withProblems > 500, $"only {withProblems} inputs had reading problems");
         Assert.True(withFindings > 2000, $"only {withFindings} inputs had findings");
     }
+
+    [Fact]
+    public void HostileInputsThroughTheGateEndWithAProblemNamingTheLimit()
+    {
+        var random = new Random(20261204);
+        var limits = new[] { "MaxAliasExpandedNodes", "MaxDepth", "MaxLineLength", "MaxScalarLength", "MaxExpandedLength", "MaxAliases", "MaxDocuments", "MaxKeyLength" };
+        int limited = 0;
+        for (int i = 0; i < 60; i++)
+        {
+            string input = ManifestMutator.Hostile(random);
+            var sw = Stopwatch.StartNew();
+            var run = new ValidationRun(new ValidationOptions());
+            var results = run.AddText(input, "hostile.yaml");
+            run.Finish();
+            Assert.True(sw.Elapsed < TimeSpan.FromSeconds(20), $"case {i} took {sw.Elapsed} ({input.Length:N0} chars)");   // hang guard only
+            var errors = results.SelectMany(r => r.InputErrors).ToList();
+            if (errors.Any(e => limits.Any(l => e.Message.Contains(l, StringComparison.Ordinal))))
+            {
+                limited++;
+                Assert.False(run.Passed);
+                Assert.All(errors, e => Assert.Equal("hostile.yaml", e.Target));
+            }
+
+            Assert.All(results.SelectMany(r => r.Findings), f => Assert.DoesNotMatch("[\u0000-\u0008\u000B-\u001F\u007F\u202E]", f.Message + f.Name + f.Kind));
+        }
+
+        Assert.True(limited >= 25, $"only {limited} of 60 hostile inputs hit a limit");
+    }
 }

@@ -17,6 +17,67 @@ public static class ManifestMutator
         new string('x', 300), "eks.amazonaws.com", "karpenter.k8s.aws", "EC2NodeClass", "NodePool", "NodeClass", "In", "Gt",
     };
 
+    /// <summary>
+    /// A hostile input of random size: alias bombs, deep flow or JSON nesting, long lines and scalars, many
+    /// aliases, many documents, long keys, control characters. Each must end with a problem naming a limit (or be
+    /// read normally) without exceptions, hangs or memory growth.
+    /// </summary>
+    public static string Hostile(Random random)
+    {
+        switch (random.Next(10))
+        {
+            case 0: // billion laughs, 5 to 12 levels
+            {
+                var sb = new StringBuilder("a0: &a0 [lol,lol,lol,lol,lol,lol,lol,lol,lol,lol]\n");
+                int levels = random.Next(5, 13);
+                for (int i = 1; i < levels; i++)
+                {
+                    sb.Append("a").Append(i).Append(": &a").Append(i).Append(" [").Append(string.Join(",", Enumerable.Repeat("*a" + (i - 1), 10))).Append("]\n");
+                }
+
+                return sb.ToString();
+            }
+
+            case 1: // deep flow nesting
+                return new string('[', random.Next(50, 200_000));
+            case 2: // deep JSON object nesting
+                return string.Concat(Enumerable.Repeat("{\"a\":", random.Next(50, 100_000)));
+            case 3: // a long line (up to 3 MB)
+                return "apiVersion: karpenter.sh/v1\nkind: NodePool\nmetadata:\n  name: " + new string('n', random.Next(1000, 3 * 1024 * 1024)) + "\n";
+            case 4: // a big block scalar referenced many times
+            {
+                int lines = random.Next(100, 20_000);
+                var sb = new StringBuilder("big: &big |\n");
+                for (int i = 0; i < lines; i++)
+                {
+                    sb.Append("  ").Append('x', 98).Append('\n');
+                }
+
+                return sb.Append("refs: [").Append(string.Join(",", Enumerable.Repeat("*big", random.Next(1, 200)))).Append("]\n").ToString();
+            }
+
+            case 5: // many aliases
+                return "a: &a x\nb: [" + string.Join(",", Enumerable.Repeat("*a", random.Next(10, 5000))) + "]\n";
+            case 6: // many documents
+                return string.Concat(Enumerable.Repeat("---\napiVersion: v1\nkind: ConfigMap\n", random.Next(10, 12_000)));
+            case 7: // a long explicit key
+                return "? " + new string('k', random.Next(100, 5000)) + "\n: v\n";
+            case 8: // control and escape characters in kind and name
+                return "apiVersion: karpenter.sh/v1\nkind: \"NodePo\\e[2J\\u202E\"\nmetadata:\n  name: \"a\\nb\\x1b\"\n";
+            default: // deep block nesting
+            {
+                int depth = random.Next(50, 1500);
+                var sb = new StringBuilder();
+                for (int i = 0; i < depth; i++)
+                {
+                    sb.Append(' ', i).Append("k:\n");
+                }
+
+                return sb.ToString();
+            }
+        }
+    }
+
     public static string Mutate(string text, Random random)
     {
         var sb = new StringBuilder(text);
