@@ -1,0 +1,84 @@
+using System.Globalization;
+using System.Text;
+
+namespace EksAutoMode.Engine.Reporting;
+
+/// <summary>
+/// GitHub Actions workflow commands, one line per finding: <c>::error file=…,line=…,col=…,title=…::message</c>
+/// (<c>::warning</c> for warnings, <c>::notice</c> for notes). OK lines are not annotated. Escaping follows the
+/// runner's rules (actions/toolkit, packages/core/src/command.ts): in the message, % CR LF become %25 %0D %0A;
+/// in property values also : and , become %3A and %2C.
+/// </summary>
+public static class GitHubActionsReport
+{
+    public static IReadOnlyList<string> Write(IReadOnlyList<ReportFinding> findings, ReportOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(findings);
+        ArgumentNullException.ThrowIfNull(options);
+        string baseDir = Path.GetFullPath(options.BaseDirectory);
+        var lines = new List<string>();
+        foreach (var f in findings)
+        {
+            string? command = f.Level switch
+            {
+                FindingLevel.Error => "error",
+                FindingLevel.Warning => "warning",
+                FindingLevel.Note => "notice",
+                _ => null,
+            };
+            if (command is null)
+            {
+                continue;
+            }
+
+            var properties = new List<string>();
+            if (!string.IsNullOrEmpty(f.File))
+            {
+                properties.Add("file=" + EscapeProperty(ReportPaths.Display(f.File, baseDir)));
+                if (f.Line > 0)
+                {
+                    properties.Add("line=" + f.Line.ToString(CultureInfo.InvariantCulture));
+                    if (f.Column > 0)
+                    {
+                        properties.Add("col=" + f.Column.ToString(CultureInfo.InvariantCulture));
+                    }
+                }
+            }
+
+            string title = f.Subject is string subject ? $"{f.RuleId} {subject}" : f.RuleId;
+            properties.Add("title=" + EscapeProperty(title));
+
+            var message = new StringBuilder(f.Text);
+            if (!string.IsNullOrEmpty(f.Hint))
+            {
+                message.Append("\nHint: ").Append(f.Hint);
+            }
+
+            if (!string.IsNullOrEmpty(f.Evidence))
+            {
+                message.Append("\nEvidence: ").Append(f.Evidence);
+            }
+
+            if (!string.IsNullOrEmpty(f.HelpUri))
+            {
+                message.Append("\nSee: ").Append(f.HelpUri);
+            }
+
+            lines.Add($"::{command} {string.Join(',', properties)}::{EscapeData(message.ToString())}");
+        }
+
+        return lines;
+    }
+
+    /// <summary>Escapes a command's message: % CR LF.</summary>
+    public static string EscapeData(string text) =>
+        text.Replace("%", "%25", StringComparison.Ordinal)
+            .Replace("\r", "%0D", StringComparison.Ordinal)
+            .Replace("\n", "%0A", StringComparison.Ordinal);
+
+    /// <summary>Escapes a command property value: % CR LF : ,.</summary>
+    public static string EscapeProperty(string text) =>
+        EscapeData(text)
+            .Replace(":", "%3A", StringComparison.Ordinal)
+            .Replace(",", "%2C", StringComparison.Ordinal);
+}
