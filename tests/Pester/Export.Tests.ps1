@@ -8,29 +8,8 @@ BeforeAll {
     $script:Work = Join-Path ([IO.Path]::GetTempPath()) ('eam-export-' + [guid]::NewGuid().ToString('n'))
     New-Item -ItemType Directory -Path (Join-Path $script:Work 'k8s') -Force | Out-Null
     Copy-Item (Join-Path $script:Root 'examples/automode/custom-nodeclass.yaml'), (Join-Path $script:Root 'examples/automode/builtin-nodepools.yaml') (Join-Path $script:Work 'k8s')
-    Set-Content (Join-Path $script:Work 'k8s/bad.yaml') @'
-apiVersion: karpenter.sh/v1
-kind: NodePool
-metadata:
-  name: batch
-spec:
-  template:
-    spec:
-      expireAfter: Never
-      nodeClassRef: {group: eks.amazonaws.com, kind: NodeClass, name: default}
-      requirements: []
----
-apiVersion: eks.amazonaws.com/v1
-kind: NodeClass
-metadata:
-  name: tagged
-spec:
-  role: MyNodeRole
-  subnetSelectorTerms: [{id: subnet-1234567890123}]
-  securityGroupSelectorTerms: [{id: sg-1234567890}]
-  tags: {team: a}
-'@
-    Push-Location $script:Work
+    Copy-Item (Join-Path $script:Root 'tests/Unit/TestData/Reporting/invalid-manifests.yaml') (Join-Path $script:Work 'k8s/bad.yaml')
+   Push-Location $script:Work
     $script:Findings = @(Test-AutoModeManifest ./k8s)
     $script:WithOk = @(Test-AutoModeManifest ./k8s -PassThru)
     Pop-Location
@@ -108,11 +87,11 @@ Describe 'Export-AutoModeFinding to the pipeline' {
         [xml] $xml = $script:WithOk | Export-AutoModeFinding -Format JUnit
         $documents = @($script:WithOk | Select-Object File, DocumentIndex -Unique).Count
         [int] $xml.testsuites.tests | Should -Be $documents
-        [int] $xml.testsuites.failures | Should -Be 1   # only NodePool 'batch' has errors; 'tagged' has a warning
-        $failed = $xml.SelectNodes('//testcase[failure]')
-        $failed.Count | Should -Be 1
-        $failed[0].name | Should -Be "NodePool 'batch'"
+        [int] $xml.testsuites.failures | Should -Be 2   # 'batch' and 'arn-role' have errors; 'tagged' only a warning
+        $failed = @($xml.SelectNodes('//testcase[failure]'))
+        $failed.name | Should -Be @("NodePool 'batch'", "NodeClass 'arn-role'")
         $failed[0].failure.InnerText | Should -Match 'AM-NP-001'
+        $failed[1].failure.type | Should -Be 'AM-NC-001'
         $xml.SelectSingleNode("//testcase[@name=`"NodeClass 'tagged'`"]/system-out").InnerText | Should -Match 'AM-NC-006'
     }
 

@@ -25,25 +25,7 @@ public class BuiltModuleSarifTests
                 File.Copy(f, Path.Combine(work, "k8s", Path.GetFileName(f)));
             }
 
-            File.WriteAllText(Path.Combine(work, "k8s", "bad pool.yaml"), """
-                apiVersion: karpenter.sh/v1
-                kind: NodePool
-                metadata:
-                  name: batch
-                spec:
-                  template:
-                    spec:
-                      expireAfter: Never
-                      nodeClassRef: {group: eks.amazonaws.com, kind: NodeClass, name: default}
-                      requirements: []
-                      unknownField: 1
-                ---
-                apiVersion: eks.amazonaws.com/v1
-                kind: NodeClass
-                metadata: {name: c}
-                spec:
-                  role: arn:aws:iam::111122223333:role/x
-                """);
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "TestData", "Reporting", "invalid-manifests.yaml"), Path.Combine(work, "k8s", "bad pool.yaml"));
             File.WriteAllText(Path.Combine(work, "k8s", "broken.yaml"), "kind: NodePool\n  bad: [\n");
             string sarifPath = Path.Combine(work, "out", "results.sarif");
             string script = $"Import-Module '{module}'; Set-Location '{work}'; "
