@@ -151,6 +151,17 @@ Describe 'Export-AutoModeFinding -Path' {
         $script:WithOk | Export-AutoModeFinding -Format JUnit -LiteralPath $file
         Test-Path -LiteralPath $file | Should -BeTrue
         Remove-Item -LiteralPath (Join-Path $script:Out 'a[1]') -Recurse -Force
+        # -Path: a pattern that matches nothing names a new file (as with Export-Csv); one that matches many is refused.
+        Push-Location $script:Out
+        try {
+            $script:Findings | Export-AutoModeFinding -Format Sarif -Path 'r[1].sarif'
+            Test-Path -LiteralPath (Join-Path $script:Out 'r[1].sarif') | Should -BeTrue
+            Set-Content x1.sarif 'one'; Set-Content x2.sarif 'two'
+            { $script:Findings | Export-AutoModeFinding -Format Sarif -Path 'x*.sarif' } |
+                Should -Throw -ErrorId 'PathNotSingleFile,EksAutoMode.Commands.ExportAutoModeFindingCommand'
+            (Get-Content x1.sarif) | Should -Be 'one'
+        }
+        finally { Pop-Location }
     }
 
     It 'overwrites by default, refuses with -NoClobber (OutputFileExists) and keeps the old file' {

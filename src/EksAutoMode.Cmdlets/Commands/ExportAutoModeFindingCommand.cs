@@ -1,4 +1,5 @@
 using System.Collections;
+using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Management.Automation;
 using EksAutoMode.Engine;
@@ -121,19 +122,7 @@ public sealed class ExportAutoModeFindingCommand : EksAutoModeCmdlet
             ThrowExists(target);
         }
 
-        if (File.Exists(target) && (File.GetAttributes(target) & FileAttributes.ReadOnly) != 0)
-        {
-            if (!Force)
-            {
-                ThrowTerminatingError(new ErrorRecord(new UnauthorizedAccessException($"'{target}' is read-only. Use -Force to replace it."),
-                    "FileReadOnly", ErrorCategory.PermissionDenied, target)
-                {
-                    ErrorDetails = new ErrorDetails($"'{target}' is read-only. Use -Force to replace it.") { RecommendedAction = "Add -Force to replace a read-only file." },
-                });
-            }
-
-            File.SetAttributes(target, File.GetAttributes(target) & ~FileAttributes.ReadOnly);
-        }
+        ClearReadOnly(target);
 
         string text = FindingReport.Render(format, _findings, options);
         try
@@ -247,7 +236,23 @@ public sealed class ExportAutoModeFindingCommand : EksAutoModeCmdlet
         {
             if (ParameterSetName == PathSet && WildcardPattern.ContainsWildcardCharacters(given))
             {
-                var matches = GetResolvedProviderPathFromPSPath(given, out provider);
+                Collection<string> matches;
+                try
+                {
+                    matches = GetResolvedProviderPathFromPSPath(given, out provider);
+                }
+                catch (ItemNotFoundException)
+                {
+                    matches = new Collection<string>();
+                    provider = SessionState.Provider.GetOne("FileSystem");
+                }
+
+                if (matches.Count == 0)
+                {
+                    // Like Export-Csv: a pattern that matches nothing names a new file.
+                    matches.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out provider, out _));
+                }
+
                 if (matches.Count != 1)
                 {
                     ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Path '{given}' matches {matches.Count} files; give one file."),
@@ -273,6 +278,34 @@ public sealed class ExportAutoModeFindingCommand : EksAutoModeCmdlet
         }
 
         return resolved;
+    }
+
+    /// <summary>Export-Csv semantics: a read-only file is replaced only with -Force.</summary>
+    private void ClearReadOnly(string target)
+    {
+        try
+        {
+            if (!File.Exists(target) || (File.GetAttributes(target) & FileAttributes.ReadOnly) == 0)
+            {
+                return;
+            }
+
+            if (Force)
+            {
+                File.SetAttributes(target, File.GetAttributes(target) & ~FileAttributes.ReadOnly);
+                return;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "OutputWriteFailed", ErrorCategory.WriteError, target));
+        }
+
+        string message = $"'{target}' is read-only. Use -Force to replace it.";
+        ThrowTerminatingError(new ErrorRecord(new UnauthorizedAccessException(message), "FileReadOnly", ErrorCategory.PermissionDenied, target)
+        {
+            ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Add -Force to replace a read-only file." },
+        });
     }
 
     private void ThrowExists(string target) =>

@@ -70,11 +70,46 @@ public static class GitHubActionsReport
         return lines;
     }
 
-    /// <summary>Escapes a command's message: % CR LF.</summary>
-    public static string EscapeData(string text) =>
-        text.Replace("%", "%25", StringComparison.Ordinal)
-            .Replace("\r", "%0D", StringComparison.Ordinal)
-            .Replace("\n", "%0A", StringComparison.Ordinal);
+    /// <summary>
+    /// Escapes a command's message: % CR LF as the runner decodes them. Other control characters (ESC, BEL, NUL …)
+    /// are shown as \uXXXX: the runner would pass them through to the log viewer, where escape sequences from a
+    /// manifest could recolour or rewrite the log.
+    /// </summary>
+    public static string EscapeData(string text)
+    {
+        var sb = new StringBuilder(text.Length + 16);
+        foreach (char ch in text)
+        {
+            switch (ch)
+            {
+                case '%':
+                    sb.Append("%25");
+                    break;
+                case '\r':
+                    sb.Append("%0D");
+                    break;
+                case '\n':
+                    sb.Append("%0A");
+                    break;
+                case '\t':
+                    sb.Append(ch);
+                    break;
+                default:
+                    if (char.IsControl(ch) || ch is '\u2028' or '\u2029')
+                    {
+                        sb.Append("\\u").Append(((int)ch).ToString("X4", CultureInfo.InvariantCulture));
+                    }
+                    else
+                    {
+                        sb.Append(ch);
+                    }
+
+                    break;
+            }
+        }
+
+        return sb.ToString();
+    }
 
     /// <summary>Escapes a command property value: % CR LF : ,.</summary>
     public static string EscapeProperty(string text) =>

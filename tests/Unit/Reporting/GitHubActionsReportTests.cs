@@ -27,6 +27,15 @@ public class GitHubActionsReportTests
     }
 
     [Fact]
+    public void ControlCharactersFromTheManifestCannotDriveTheLogViewer()
+    {
+        var f = Finding("R", FindingLevel.Error, Path.Combine(Base, "a.yaml"), 1, 1, name: "p\u001b[2J", message: "x\u001b]0;pwned\u0007 y\u0000", fieldPath: null);
+        string line = Assert.Single(GitHubActionsReport.Write(new[] { f }, Options));
+        Assert.DoesNotContain(line, char.IsControl);
+        Assert.EndsWith("title=R NodePool 'p\\u001B[2J'::x\\u001B]0;pwned\\u0007 y\\u0000", line);
+    }
+
+    [Fact]
     public void HintGoesOnItsOwnAnnotationLine()
     {
         var f = Finding("AM-NC-001", FindingLevel.Error, Path.Combine(Base, "c.yaml"), 5, 9, hint: "Use the role name");
