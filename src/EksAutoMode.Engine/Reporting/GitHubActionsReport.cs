@@ -72,8 +72,8 @@ public static class GitHubActionsReport
 
     /// <summary>
     /// Escapes a command's message: % CR LF as the runner decodes them. Other control characters (ESC, BEL, NUL …)
-    /// are shown as \uXXXX: the runner would pass them through to the log viewer, where escape sequences from a
-    /// manifest could recolour or rewrite the log.
+    /// and bidirectional overrides are shown as \uXXXX: the runner would pass them through to the log viewer, where
+    /// escape sequences from a manifest could recolour or rewrite the log, and overrides reorder the text shown.
     /// </summary>
     public static string EscapeData(string text)
     {
@@ -95,7 +95,7 @@ public static class GitHubActionsReport
                     sb.Append(ch);
                     break;
                 default:
-                    if (char.IsControl(ch) || ch is '\u2028' or '\u2029')
+                    if (IsUnsafe(ch))
                     {
                         sb.Append("\\u").Append(((int)ch).ToString("X4", CultureInfo.InvariantCulture));
                     }
@@ -110,6 +110,12 @@ public static class GitHubActionsReport
 
         return sb.ToString();
     }
+
+    /// <summary>Control characters (C0, DEL, C1), line/paragraph separators and bidirectional overrides/isolates.</summary>
+    private static bool IsUnsafe(char c) =>
+        char.IsControl(c)
+        || c is '\u2028' or '\u2029' or '\u200E' or '\u200F' or '\u061C'
+        || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
 
     /// <summary>Escapes a command property value: % CR LF : ,.</summary>
     public static string EscapeProperty(string text) =>

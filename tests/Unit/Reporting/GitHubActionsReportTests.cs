@@ -33,6 +33,7 @@ public class GitHubActionsReportTests
         string line = Assert.Single(GitHubActionsReport.Write(new[] { f }, Options));
         Assert.DoesNotContain(line, char.IsControl);
         Assert.EndsWith("title=R NodePool 'p\\u001B[2J'::x\\u001B]0;pwned\\u0007 y\\u0000", line);
+        Assert.Equal("a\\u202Eb\\u2066c\\u0085", GitHubActionsReport.EscapeData("a\u202Eb\u2066c\u0085"));
     }
 
     [Fact]
