@@ -95,6 +95,11 @@ Describe 'Export-AutoModeFinding to the pipeline' {
         $xml.SelectSingleNode("//testcase[@name=`"NodeClass 'tagged'`"]/system-out").InnerText | Should -Match 'AM-NC-006'
     }
 
+    It 'takes an array given to -InputObject element by element' {
+        $lines = @(Export-AutoModeFinding -InputObject $script:Findings -Format GitHubActions)
+        $lines.Count | Should -Be $script:Findings.Count
+    }
+
     It 'exports readiness-style objects by property name (CheckId, Severity, Evidence)' {
         $line = [pscustomobject]@{ CheckId = 'READY-001'; Severity = 'Warning'; Message = 'VPC CNI add-on is redundant: 50% of pods'; Evidence = @('vpc-cni', 'v1.19') } |
             Export-AutoModeFinding -Format GitHubActions
@@ -202,6 +207,14 @@ Describe 'Export-AutoModeFinding -Path' {
         { $script:Findings | Export-AutoModeFinding -Format JUnit -Path (Join-Path $script:Out 'dir') } |
             Should -Throw -ErrorId 'PathIsDirectory,EksAutoMode.Commands.ExportAutoModeFindingCommand'
         @(Get-ChildItem $script:Out -Force -Recurse).Name | Should -Be @('dir')
+    }
+
+    It 'reports a write failure as OutputWriteFailed and leaves no temporary file' {
+        $blocker = Join-Path $script:Out 'not-a-folder'
+        Set-Content $blocker 'file'
+        { $script:Findings | Export-AutoModeFinding -Format Sarif -Path (Join-Path $blocker 'r.sarif') } |
+            Should -Throw -ErrorId 'OutputWriteFailed,EksAutoMode.Commands.ExportAutoModeFindingCommand'
+        @(Get-ChildItem $script:Out -Force -Recurse).Name | Should -Be @('not-a-folder')
     }
 
     It 'writes nothing with -WhatIf' {
