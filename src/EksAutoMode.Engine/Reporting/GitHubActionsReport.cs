@@ -48,23 +48,7 @@ public static class GitHubActionsReport
             string title = f.Subject is string subject ? $"{f.RuleId} {subject}" : f.RuleId;
             properties.Add("title=" + EscapeProperty(title));
 
-            var message = new StringBuilder(f.Text);
-            if (!string.IsNullOrEmpty(f.Hint))
-            {
-                message.Append("\nHint: ").Append(f.Hint);
-            }
-
-            if (!string.IsNullOrEmpty(f.Evidence))
-            {
-                message.Append("\nEvidence: ").Append(f.Evidence);
-            }
-
-            if (!string.IsNullOrEmpty(f.HelpUri))
-            {
-                message.Append("\nSee: ").Append(f.HelpUri);
-            }
-
-            lines.Add($"::{command} {string.Join(',', properties)}::{EscapeData(message.ToString())}");
+            lines.Add($"::{command} {string.Join(',', properties)}::{EscapeData(f.Text + f.Details(string.Empty))}");
         }
 
         return lines;

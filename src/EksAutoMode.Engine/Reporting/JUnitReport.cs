@@ -140,20 +140,7 @@ public static class JUnitReport
         string where = file + (f.Line > 0 ? ":" + Count(f.Line) + (f.Column > 0 ? ":" + Count(f.Column) : string.Empty) : string.Empty);
         var sb = new StringBuilder();
         sb.Append(where).Append(": ").Append(SarifReport.LevelName(f.Level)).Append(' ').Append(f.RuleId).Append(": ").Append(f.Text);
-        if (!string.IsNullOrEmpty(f.Hint))
-        {
-            sb.Append("\n  Hint: ").Append(f.Hint);
-        }
-
-        if (!string.IsNullOrEmpty(f.Evidence))
-        {
-            sb.Append("\n  Evidence: ").Append(f.Evidence);
-        }
-
-        if (!string.IsNullOrEmpty(f.HelpUri))
-        {
-            sb.Append("\n  See: ").Append(f.HelpUri);
-        }
+        sb.Append(f.Details("  "));
 
         return sb.ToString();
     }

@@ -56,6 +56,21 @@ public sealed class ReportFinding
     /// <summary>The field path and the message (<c>spec.x: message</c>), as the API server prints it.</summary>
     public string Text => string.IsNullOrEmpty(FieldPath) ? Message : FieldPath + ": " + Message;
 
+    /// <summary>The hint, evidence and help link, each on its own line after a line break (each line starting with <paramref name="indent"/>); empty when there are none.</summary>
+    public string Details(string indent)
+    {
+        var sb = new System.Text.StringBuilder();
+        foreach (var (label, value) in new[] { ("Hint", Hint), ("Evidence", Evidence), ("See", HelpUri) })
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                sb.Append('\n').Append(indent).Append(label).Append(": ").Append(value);
+            }
+        }
+
+        return sb.ToString();
+    }
+
     /// <summary>Kind and name of the document (<c>NodePool 'system'</c>), or null when neither is known.</summary>
     public string? Subject =>
         (Kind, Name) switch
