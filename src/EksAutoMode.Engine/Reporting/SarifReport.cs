@@ -6,9 +6,10 @@ namespace EksAutoMode.Engine.Reporting;
 
 /// <summary>
 /// SARIF 2.1.0 for GitHub code scanning and other SARIF viewers: one run, the rules used (de-duplicated, with
-/// descriptions and help links), and one result per finding with its level and, when the finding has a file,
-/// a location relative to <c>%SRCROOT%</c> (the base directory) with line and column.
-/// OK lines (<see cref="FindingLevel.Pass"/>) are not results.
+/// descriptions and help links), and one result per finding with its level and its location relative to
+/// <c>%SRCROOT%</c> (the base directory) with line and column. Findings without a file are the run's
+/// tool-execution notifications (GitHub rejects a whole upload with one unlocated result).
+/// OK lines (<see cref="FindingLevel.Pass"/>) are not reported.
 /// </summary>
 public static class SarifReport
 {
@@ -20,12 +21,17 @@ public static class SarifReport
         ArgumentNullException.ThrowIfNull(findings);
         ArgumentNullException.ThrowIfNull(options);
         string baseDir = Path.GetFullPath(options.BaseDirectory);
-        var results = findings.Where(f => f.Level != FindingLevel.Pass).ToList();
+        var reported = findings.Where(f => f.Level != FindingLevel.Pass).ToList();
+
+        // GitHub code scanning refuses a whole upload when one result has no location, so findings not tied to a
+        // file (input errors from text, cluster-level checks) are the run's tool-execution notifications instead.
+        var results = reported.Where(f => !string.IsNullOrEmpty(f.File)).ToList();
+        var notifications = reported.Where(f => string.IsNullOrEmpty(f.File)).ToList();
 
         // Rules in order of first use; each result points at its rule by index.
         var ruleIndex = new Dictionary<string, int>(StringComparer.Ordinal);
         var rules = new List<(RuleDescription Rule, FindingLevel Level)>();
-        foreach (var f in results)
+        foreach (var f in reported)
         {
             if (!ruleIndex.ContainsKey(f.RuleId))
             {
@@ -75,6 +81,23 @@ public static class SarifReport
             w.WriteString("uri", ReportPaths.ToFileUri(baseDir, directory: true));
             w.WriteEndObject();
             w.WriteEndObject();
+
+            w.WriteStartArray("invocations");
+            w.WriteStartObject();
+            w.WriteBoolean("executionSuccessful", !notifications.Any(f => f.Level == FindingLevel.Error));
+            if (notifications.Count > 0)
+            {
+                w.WriteStartArray("toolExecutionNotifications");
+                foreach (var f in notifications)
+                {
+                    WriteNotification(w, f, ruleIndex[f.RuleId]);
+                }
+
+                w.WriteEndArray();
+            }
+
+            w.WriteEndObject();
+            w.WriteEndArray();
 
             w.WriteString("columnKind", "unicodeCodePoints");
             w.WriteStartArray("results");
@@ -127,12 +150,8 @@ public static class SarifReport
         w.WriteEndObject();
     }
 
-    private static void WriteResult(Utf8JsonWriter w, ReportFinding f, int ruleIndex, string baseDir)
+    private static void WriteMessage(Utf8JsonWriter w, ReportFinding f)
     {
-        w.WriteStartObject();
-        w.WriteString("ruleId", f.RuleId);
-        w.WriteNumber("ruleIndex", ruleIndex);
-        w.WriteString("level", LevelName(f.Level));
         w.WriteStartObject("message");
         string text = NonEmpty(f.Text, f.RuleId);
         if (f.Subject is string subject && !text.Contains(subject, StringComparison.Ordinal))
@@ -142,6 +161,28 @@ public static class SarifReport
 
         w.WriteString("text", string.IsNullOrEmpty(f.Hint) ? text : $"{text}\nHint: {f.Hint}");
         w.WriteEndObject();
+    }
+
+    private static void WriteNotification(Utf8JsonWriter w, ReportFinding f, int ruleIndex)
+    {
+        w.WriteStartObject();
+        w.WriteString("level", LevelName(f.Level));
+        WriteMessage(w, f);
+        w.WriteStartObject("associatedRule");
+        w.WriteString("id", f.RuleId);
+        w.WriteNumber("index", ruleIndex);
+        w.WriteEndObject();
+        WriteProperties(w, f);
+        w.WriteEndObject();
+    }
+
+    private static void WriteResult(Utf8JsonWriter w, ReportFinding f, int ruleIndex, string baseDir)
+    {
+        w.WriteStartObject();
+        w.WriteString("ruleId", f.RuleId);
+        w.WriteNumber("ruleIndex", ruleIndex);
+        w.WriteString("level", LevelName(f.Level));
+        WriteMessage(w, f);
 
         if (!string.IsNullOrEmpty(f.File))
         {
@@ -178,6 +219,12 @@ public static class SarifReport
             w.WriteEndArray();
         }
 
+        WriteProperties(w, f);
+        w.WriteEndObject();
+    }
+
+    private static void WriteProperties(Utf8JsonWriter w, ReportFinding f)
+    {
         w.WriteStartObject("properties");
         WriteIf(w, "kind", f.Kind);
         WriteIf(w, "name", f.Name);
@@ -192,7 +239,6 @@ public static class SarifReport
             w.WriteNumber("documentIndex", d);
         }
 
-        w.WriteEndObject();
         w.WriteEndObject();
     }
 

@@ -72,9 +72,10 @@ public class SarifReportTests
     [Fact]
     public void LevelsMapToErrorWarningNoteAndPassesAreLeftOut()
     {
+        string a = Path.Combine(Base, "a.yaml");
         var findings = new[]
         {
-            Finding("A", FindingLevel.Error), Finding("B", FindingLevel.Warning), Finding("C", FindingLevel.Note), Finding("OK", FindingLevel.Pass),
+            Finding("A", FindingLevel.Error, a), Finding("B", FindingLevel.Warning, a), Finding("C", FindingLevel.Note, a), Finding("OK", FindingLevel.Pass, a),
         };
         var results = Run(SarifReport.Write(findings, Options)).GetProperty("results").EnumerateArray().ToList();
         Assert.Equal(new[] { "error", "warning", "note" }, results.Select(r => r.GetProperty("level").GetString()));
@@ -114,13 +115,29 @@ public class SarifReportTests
     }
 
     [Fact]
-    public void FindingWithoutFileOrLineHasNoLocationButKeepsItsMessage()
+    public void FindingWithoutFileIsAToolExecutionNotificationSoEveryResultHasALocation()
     {
         var f = Finding("INPUT-YamlSyntaxError", FindingLevel.Error, file: null, doc: null, kind: "", name: "", fieldPath: null, message: "mapping values are not allowed here");
-        var result = Run(SarifReport.Write(new[] { f }, Options)).GetProperty("results")[0];
-        Assert.False(result.TryGetProperty("locations", out _));
-        Assert.Equal("mapping values are not allowed here", result.GetProperty("message").GetProperty("text").GetString());
+        var located = Finding("A", FindingLevel.Warning, Path.Combine(Base, "a.yaml"), 1, 1);
+        string sarif = SarifReport.Write(new[] { located, f }, Options);
+        Assert.Empty(SchemaErrors(sarif));
+        var run = Run(sarif);
+        var result = Assert.Single(run.GetProperty("results").EnumerateArray());
+        Assert.Equal("A", result.GetProperty("ruleId").GetString());
+        var invocation = run.GetProperty("invocations")[0];
+        Assert.False(invocation.GetProperty("executionSuccessful").GetBoolean());
+        var note = Assert.Single(invocation.GetProperty("toolExecutionNotifications").EnumerateArray());
+        Assert.Equal("mapping values are not allowed here", note.GetProperty("message").GetProperty("text").GetString());
+        Assert.Equal("error", note.GetProperty("level").GetString());
+        Assert.Equal("INPUT-YamlSyntaxError", note.GetProperty("associatedRule").GetProperty("id").GetString());
+        Assert.Equal(1, note.GetProperty("associatedRule").GetProperty("index").GetInt32());
+        Assert.Equal("INPUT-YamlSyntaxError", run.GetProperty("tool").GetProperty("driver").GetProperty("rules")[1].GetProperty("id").GetString());
+        Assert.True(Run(SarifReport.Write(new[] { located }, Options)).GetProperty("invocations")[0].GetProperty("executionSuccessful").GetBoolean());
+    }
 
+    [Fact]
+    public void FindingWithAFileButNoLineHasALocationWithoutRegion()
+    {
         var noLine = Finding("A", FindingLevel.Error, Path.Combine(Base, "a.yaml"), line: 0);
         var physical = Run(SarifReport.Write(new[] { noLine }, Options)).GetProperty("results")[0].GetProperty("locations")[0].GetProperty("physicalLocation");
         Assert.False(physical.TryGetProperty("region", out _));
