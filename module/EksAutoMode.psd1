@@ -39,6 +39,7 @@
         'Measure-AutoModeCost'
         'Get-AutoModePrice'
         'Update-AutoModePriceCache'
+        'Export-AutoModeFinding'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()
