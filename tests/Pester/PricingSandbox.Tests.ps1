@@ -63,6 +63,22 @@ Describe 'Update-AutoModePriceCache against the sandbox' {
         (Get-AutoModePrice m5.large -Region us-east-1).FeePriceSource | Should -Be 'Cache'
     }
 
+    It 'prices bare-metal types from their own product family (Compute Instance (bare metal), tenancy Dedicated)' {
+        $doc = Get-Content -Raw -LiteralPath $env:EKSAUTOMODE_PRICE_CACHE | ConvertFrom-Json
+        # karpenter-provider-aws static table: us-east-1 m5.metal 4.608 USD/h; the sandbox also serves Windows and zero-price look-alikes.
+        $doc.regions.'us-east-1'.ec2.'m5.metal' | Should -Be 4.608
+        $doc.regions.'us-east-1'.source | Should -Match 'eksproducttype=AutoMode'
+    }
+
+    It 'asks for one instance type''s fee (AmazonEKS, EKSAutoUsage, eksproducttype AutoMode) and reads only that one' {
+        $r = Update-AutoModePriceCache -Region us-east-1 -InstanceType m5.large @aws
+        $r.FeePriceCount | Should -Be 1
+        $r.Ec2PriceCount | Should -Be 1
+        $doc = Get-Content -Raw -LiteralPath $env:EKSAUTOMODE_PRICE_CACHE | ConvertFrom-Json
+        $doc.regions.'us-east-1'.fee.'m5.large' | Should -BeGreaterThan 0
+        (Get-AutoModePrice m5.large -Region us-east-1).FeeHourlyPrice | Should -Be $doc.regions.'us-east-1'.fee.'m5.large'
+    }
+
     It 'refreshes only matching types with -InstanceType and keeps every other cached price' {
         $before = Get-Content -Raw -LiteralPath $env:EKSAUTOMODE_PRICE_CACHE | ConvertFrom-Json
         $others = @($before.regions.'ap-northeast-1'.ec2.PSObject.Properties.Name | Where-Object { $_ -ne 'c6g.large' })
