@@ -200,4 +200,43 @@ public class PriceListTests
     {
         public override DateTimeOffset GetUtcNow() => now;
     }
+
+    [Fact]
+    public void Snapshot_RowsArePublishedPricesWithTheirOwnAsOf_AndEmptyFeesStayUnknown()
+    {
+        const string Text = """
+            # generator: build/Update-PriceSnapshot.ps1
+            # source-url: https://api.pricing.ap-south-1.amazonaws.com (AWS Price List Query API, GetProducts)
+            region,instance_type,currency,ec2_per_hour,fee_per_hour,as_of
+            ap-northeast-1,c6g.large,USD,0.0856,0.01027,2026-12-01T10:00:00Z
+            ap-northeast-1,m5.metal,USD,5.952,,2026-12-01T10:00:00Z
+            """;
+        var (ec2, fee) = PriceCatalogue.ReadSnapshot(PricingTable.Parse("price-list-snapshot.csv", new StringReader(Text)));
+        PriceQuote c6g = fee[("ap-northeast-1", "c6g.large")];
+        Assert.Equal(0.01027m, c6g.HourlyPrice);
+        Assert.Equal(PriceSource.Embedded, c6g.Source);
+        Assert.True(c6g.Verified);
+        Assert.Equal(new DateTimeOffset(2026, 12, 1, 10, 0, 0, TimeSpan.Zero), c6g.AsOf);
+        Assert.Contains("ap-south-1", c6g.Origin, StringComparison.Ordinal);
+        Assert.Equal(5.952m, ec2[("ap-northeast-1", "m5.metal")].HourlyPrice);
+        Assert.False(fee.ContainsKey(("ap-northeast-1", "m5.metal")));
+    }
+
+    [Fact]
+    public void Snapshot_RejectsAPriceInTheWrongCurrency()
+    {
+        const string Text = "region,instance_type,currency,ec2_per_hour,fee_per_hour,as_of\ncn-north-1,m5.large,USD,0.1,,2026-12-01T10:00:00Z\n";
+        Assert.Throws<InvalidDataException>(() => PriceCatalogue.ReadSnapshot(PricingTable.Parse("s.csv", new StringReader(Text))));
+    }
+
+    [Fact]
+    public void EmbeddedSnapshotAndRegionListLoad()
+    {
+        PricingTable regions = PricingTable.LoadEmbedded("commercial-regions.csv");
+        Assert.True(regions.Rows.Count >= 30);
+        Assert.All(regions.Rows, r => Assert.True(PriceCatalogue.IsRegionCode(r[0]), r[0]));
+        Assert.DoesNotContain(regions.Rows, r => r[0].StartsWith("cn-", StringComparison.Ordinal) || r[0].Contains("-gov-", StringComparison.Ordinal));
+        Assert.NotNull(regions.AsOf);
+        _ = PriceCatalogue.ReadSnapshot(PricingTable.LoadEmbedded(PriceCatalogue.SnapshotFile)); // the shipped file parses
+    }
 }
