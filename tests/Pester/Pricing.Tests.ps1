@@ -67,6 +67,17 @@ Describe 'Measure-AutoModeCost' {
         $rows.InstanceType | Should -Be @('c6g.large', 'c6g.large')
     }
 
+    It 'prices node objects by property name (Get-AutoModeNode shape): launch facts decide the fee' {
+        $nodes = @(
+            [pscustomobject]@{ Name = 'i-1'; InstanceType = 'c6g.large'; Region = 'ap-northeast-1'; Zone = 'ap-northeast-1a'; CapacityType = 'OnDemand'; LaunchType = 'AutoModeCustom'; NodePool = 'web'; FeeApplies = $true }
+            [pscustomobject]@{ Name = 'i-2'; InstanceType = 'c6g.large'; Region = 'ap-northeast-1'; Zone = 'ap-northeast-1c'; CapacityType = 'OnDemand'; LaunchType = 'ManagedNodeGroup'; NodePool = $null; FeeApplies = $false }
+            [pscustomobject]@{ Name = 'i-3'; InstanceType = 'c6g.large'; Region = 'ap-northeast-1'; Zone = 'ap-northeast-1a'; CapacityType = 'OnDemand'; LaunchType = ''; FeeApplies = $false }
+        )
+        $lines = $nodes | Measure-AutoModeCost -Period Hour -GroupBy None
+        $lines.FeeApplies | Should -Be @($true, $false, $false)
+        ($lines | Measure-Object -Property FeeCost -Sum).Sum | Should -Be 0.01027
+    }
+
     It 'reads an empty Count (as Import-Csv gives it) as one instance, piped or as -Count' {
         $csv = Join-Path $TestDrive 'empty-count.csv'
         "InstanceType,Count`nc6g.large,`nc6g.large,3" | Set-Content -LiteralPath $csv

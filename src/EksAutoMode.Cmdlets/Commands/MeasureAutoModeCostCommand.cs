@@ -35,7 +35,7 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
     /// <summary>
     /// Objects to price. Their properties are read by name, as ValueFromPipelineByPropertyName would bind them
     /// (InstanceType, Count, Region, AvailabilityZone, Placement.AvailabilityZone, CapacityType/InstanceLifecycle,
-    /// LaunchType, IsAutoMode/AutoModeManaged, Operator.Managed, Tags, NodePool, Ec2HourlyPrice, FeeHourlyPrice,
+    /// LaunchType, IsAutoMode/AutoModeManaged/IsAutoModeManaged/FeeApplies, Operator.Managed, Tags, NodePool, Ec2HourlyPrice, FeeHourlyPrice,
     /// SpotPrice); reading them directly is several times faster than the parameter binder on large fleets.
     /// Files (from Get-ChildItem) are read as CSV.
     /// </summary>
@@ -292,7 +292,7 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
     {
         ("InstanceType", SlotType), ("Type", SlotType), ("Count", SlotCount), ("AvailabilityZone", SlotZone), ("Zone", SlotZone),
         ("Placement", SlotPlacement), ("CapacityType", SlotCapacity), ("InstanceLifecycle", SlotCapacity),
-        ("LaunchType", SlotLaunch), ("IsAutoMode", SlotAuto), ("AutoModeManaged", SlotAuto), ("IsAutoModeManaged", SlotAuto),
+        ("LaunchType", SlotLaunch), ("IsAutoMode", SlotAuto), ("AutoModeManaged", SlotAuto), ("IsAutoModeManaged", SlotAuto), ("FeeApplies", SlotAuto),
         ("Operator", SlotOperator), ("Tags", SlotTags), ("NodePool", SlotPool), ("Ec2HourlyPrice", SlotEc2),
         ("FeeHourlyPrice", SlotFee), ("SpotPrice", SlotSpot),
     };
