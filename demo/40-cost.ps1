@@ -17,6 +17,8 @@ try {
     )
     Write-Host '> $fleet | Measure-AutoModeCost -SpotPrice 0.025' -ForegroundColor Yellow
     $fleet | Measure-AutoModeCost -SpotPrice 0.025 3>&1 | Out-Host
+    Write-Host '> $fleet | Measure-AutoModeCost -SpotPrice 0.025 | Measure-Object TotalCost -Sum   # lines compose: no total counted twice' -ForegroundColor Yellow
+    '  {0:N2} USD per month' -f ($fleet | Measure-AutoModeCost -SpotPrice 0.025 -WarningAction SilentlyContinue | Measure-Object TotalCost -Sum).Sum | Out-Host
 
     Write-Host '> The same fleet under a 30 % Savings Plan (EC2 only; the fee is never discounted)' -ForegroundColor Yellow
     $fleet | Measure-AutoModeCost -SpotPrice 0.025 -Ec2Discount 30% -Summary -WarningAction SilentlyContinue | Format-List | Out-Host

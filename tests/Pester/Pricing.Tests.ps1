@@ -30,7 +30,9 @@ AfterAll {
 
 Describe 'Measure-AutoModeCost' {
     It 'reproduces the article: c6g.large in ap-northeast-1 is $0.09587/h, 112.0 % of EC2 (not 119.9 %)' {
-        $line, $summary = Measure-AutoModeCost -InstanceType c6g.large -Count 2 -Region ap-northeast-1 -Period Hour
+        $out = @(Measure-AutoModeCost -InstanceType c6g.large -Count 2 -Region ap-northeast-1 -Period Hour)
+        $out.Count | Should -Be 1   # lines only by default: no summary mixed into the stream
+        $line = $out[0]
         $line | Should -BeOfType ([EksAutoMode.CostLine])
         $line.Ec2HourlyPrice | Should -Be 0.0856
         $line.FeeHourlyPrice | Should -Be 0.01027
@@ -40,8 +42,53 @@ Describe 'Measure-AutoModeCost' {
         $line.TotalCost | Should -Be 0.19174
         $line.FeePriceSource | Should -Be 'Embedded'
         $line.SourceDetail | Should -Match 'UNVERIFIED'
-        $summary | Should -BeOfType ([EksAutoMode.CostSummary])
-        $summary.TotalCost | Should -Be 0.19174
+        $summary = @(Measure-AutoModeCost -InstanceType c6g.large -Count 2 -Region ap-northeast-1 -Period Hour -Summary)
+        $summary.Count | Should -Be 1
+        $summary[0] | Should -BeOfType ([EksAutoMode.CostSummary])
+        $summary[0].TotalCost | Should -Be 0.19174
+    }
+
+    It 'emits lines only by default, so Measure-Object -Sum and Export-Csv see each instance once' {
+        $items = [pscustomobject]@{ InstanceType = 'c6g.large'; Count = 2 }, [pscustomobject]@{ InstanceType = 'c6g.large'; Count = 3; CapacityType = 'spot'; SpotPrice = 0.03 }
+        $lines = $items | Measure-AutoModeCost -Region ap-northeast-1 -Period Hour -GroupBy None
+        @($lines | Where-Object { $_ -isnot [EksAutoMode.CostLine] }).Count | Should -Be 0
+        ($lines | Measure-Object -Property Count -Sum).Sum | Should -Be 5
+        $summary = $items | Measure-AutoModeCost -Region ap-northeast-1 -Period Hour -Summary
+        ($lines | Measure-Object -Property TotalCost -Sum).Sum | Should -Be $summary.TotalCost
+        $csv = Join-Path $TestDrive 'lines.csv'
+        $lines | Export-Csv -LiteralPath $csv -NoTypeInformation
+        $rows = Import-Csv -LiteralPath $csv
+        $rows.Count | Should -Be 2
+        # One uniform header (the CostLine's properties, no summary columns) and every row filled by a line.
+        $header = $rows[0].PSObject.Properties.Name
+        $header | Should -Be ([EksAutoMode.CostLine].GetProperties().Name)
+        $header | Should -Not -Contain 'InstanceCount'
+        ($rows | ForEach-Object { [int]$_.Count } | Measure-Object -Sum).Sum | Should -Be 5
+        $rows.InstanceType | Should -Be @('c6g.large', 'c6g.large')
+    }
+
+    It 'prices node objects by property name (Get-AutoModeNode shape): launch facts decide the fee' {
+        $nodes = @(
+            [pscustomobject]@{ Name = 'i-1'; InstanceType = 'c6g.large'; Region = 'ap-northeast-1'; Zone = 'ap-northeast-1a'; CapacityType = 'OnDemand'; LaunchType = 'AutoModeCustom'; NodePool = 'web'; FeeApplies = $true }
+            [pscustomobject]@{ Name = 'i-2'; InstanceType = 'c6g.large'; Region = 'ap-northeast-1'; Zone = 'ap-northeast-1c'; CapacityType = 'OnDemand'; LaunchType = 'ManagedNodeGroup'; NodePool = $null; FeeApplies = $false }
+            [pscustomobject]@{ Name = 'i-3'; InstanceType = 'c6g.large'; Region = 'ap-northeast-1'; Zone = 'ap-northeast-1a'; CapacityType = 'OnDemand'; LaunchType = ''; FeeApplies = $false }
+        )
+        $lines = $nodes | Measure-AutoModeCost -Period Hour -GroupBy None
+        $lines.FeeApplies | Should -Be @($true, $false, $false)
+        ($lines | Measure-Object -Property FeeCost -Sum).Sum | Should -Be 0.01027
+    }
+
+    It 'reads an empty Count (as Import-Csv gives it) as one instance, piped or as -Count' {
+        $csv = Join-Path $TestDrive 'empty-count.csv'
+        "InstanceType,Count`nc6g.large,`nc6g.large,3" | Set-Content -LiteralPath $csv
+        $rows = Import-Csv -LiteralPath $csv
+        $rows[0].Count | Should -BeExactly ''
+        ($rows | Measure-AutoModeCost -Region ap-northeast-1 -Summary -ErrorVariable e -ErrorAction SilentlyContinue).InstanceCount | Should -Be 4
+        $e.Count | Should -Be 0
+        $viaParameter = foreach ($r in $rows) { Measure-AutoModeCost -InstanceType $r.InstanceType -Count $r.Count -Region ap-northeast-1 -Period Hour }
+        $viaParameter | ForEach-Object Count | Should -Be @(1, 3)
+        (Measure-AutoModeCost c6g.large -Count $null -Region ap-northeast-1 -Period Hour).Count | Should -Be 1
+        { Measure-AutoModeCost c6g.large -Count 'two' -Region ap-northeast-1 -ErrorAction Stop } | Should -Throw -ErrorId 'CannotConvertArgumentNoMessage,EksAutoMode.Commands.MeasureAutoModeCostCommand'
     }
 
     It 'prices a month as 730 hours and a year as 8760' {
@@ -60,7 +107,8 @@ Describe 'Measure-AutoModeCost' {
         $large.Count | Should -Be 2
         $large.FeeHourlyPrice | Should -Be (0.096 * 0.12)
         $large.PriceSource | Should -Be 'Estimated'
-        ($out | Where-Object { $_ -is [EksAutoMode.CostSummary] }).EstimatedFeeCount | Should -Be 3
+        ('m5.large', 'm5.xlarge', 'm5.large' | ForEach-Object { [pscustomobject]@{ InstanceType = $_ } } |
+            Measure-AutoModeCost -Region us-east-1 -Period Hour -Summary -WarningAction SilentlyContinue).EstimatedFeeCount | Should -Be 3
     }
 
     It 'reports an unknown Region as a non-terminating error naming the remedy, and goes on with the rest' {
@@ -206,7 +254,7 @@ Describe 'Measure-AutoModeCost' {
         $text | Should -Match 'USD 0\.08560'
         $text | Should -Match 'USD 0\.01027'
         $text | Should -Match '12\.0 %'
-        $text | Should -Match 'TOTAL +ap-northeast-1 +1 '
+        $text | Should -Not -MatchExactly 'TOTAL '
         (Measure-AutoModeCost c6g.large -Region ap-northeast-1 -Summary | Format-List | Out-String) | Should -Match '1 \(1 paying the Auto Mode fee\)'
     }
 }

@@ -63,6 +63,22 @@ Describe 'Update-AutoModePriceCache against the sandbox' {
         (Get-AutoModePrice m5.large -Region us-east-1).FeePriceSource | Should -Be 'Cache'
     }
 
+    It 'prices bare-metal types from their own product family (Compute Instance (bare metal), tenancy Dedicated)' {
+        $doc = Get-Content -Raw -LiteralPath $env:EKSAUTOMODE_PRICE_CACHE | ConvertFrom-Json
+        # karpenter-provider-aws static table: us-east-1 m5.metal 4.608 USD/h; the sandbox also serves Windows and zero-price look-alikes.
+        $doc.regions.'us-east-1'.ec2.'m5.metal' | Should -Be 4.608
+        $doc.regions.'us-east-1'.source | Should -Match 'eksproducttype=AutoMode'
+    }
+
+    It 'asks for one instance type''s fee (AmazonEKS, EKSAutoUsage, eksproducttype AutoMode) and reads only that one' {
+        $r = Update-AutoModePriceCache -Region us-east-1 -InstanceType m5.large @aws
+        $r.FeePriceCount | Should -Be 1
+        $r.Ec2PriceCount | Should -Be 1
+        $doc = Get-Content -Raw -LiteralPath $env:EKSAUTOMODE_PRICE_CACHE | ConvertFrom-Json
+        $doc.regions.'us-east-1'.fee.'m5.large' | Should -BeGreaterThan 0
+        (Get-AutoModePrice m5.large -Region us-east-1).FeeHourlyPrice | Should -Be $doc.regions.'us-east-1'.fee.'m5.large'
+    }
+
     It 'refreshes only matching types with -InstanceType and keeps every other cached price' {
         $before = Get-Content -Raw -LiteralPath $env:EKSAUTOMODE_PRICE_CACHE | ConvertFrom-Json
         $others = @($before.regions.'ap-northeast-1'.ec2.PSObject.Properties.Name | Where-Object { $_ -ne 'c6g.large' })
@@ -105,3 +121,50 @@ Describe 'Update-AutoModePriceCache against the sandbox' {
         $e[0].ScriptStackTrace | Should -Not -Match 'EksAutoMode\.Engine'
     }
 }
+
+Describe 'build/Update-PriceSnapshot.ps1 against the sandbox' {
+    BeforeAll {
+        # A child pwsh of the same PowerShell (run as a dotnet tool here): the script exits with its own code.
+        $script:pwshDll = Join-Path $PSHOME 'pwsh.dll'
+        $script:script = Join-Path $PSScriptRoot '../../build/Update-PriceSnapshot.ps1'
+        $script:out = Join-Path $TestDrive 'snapshot'
+        $script:snapArgs = @($script:pwshDll, '-NoProfile', '-File', $script:script, '-ModulePath', $env:EKSAUTOMODE_MODULE_PATH, '-EndpointUrl', $sb.awsEndpointUrl,
+            '-AccessKey', $sb.accessKeyId, '-SecretKey', $sb.secretAccessKey, '-OutputDirectory', $script:out)
+        if ($sb.sessionToken) { $script:snapArgs += '-SessionToken', $sb.sessionToken }
+    }
+
+    It 'regenerates the snapshot for several Regions in one command, with per-row as-of and no estimates' {
+        $log = & dotnet @snapArgs -Region 'ap-northeast-1,us-east-1' 2>&1
+        $LASTEXITCODE | Should -Be 0 -Because ($log | Out-String)
+        $file = Join-Path $out 'price-list-snapshot.csv'
+        $text = Get-Content -Raw -LiteralPath $file
+        $text | Should -Match '(?m)^# regions-fetched: ap-northeast-1, us-east-1$'
+        $text | Should -Match '(?m)^# regions-missing: none$'
+        $rows = Get-Content -LiteralPath $file | Where-Object { -not $_.StartsWith('#') } | ConvertFrom-Csv
+        $c6g = $rows | Where-Object { $_.region -eq 'ap-northeast-1' -and $_.instance_type -eq 'c6g.large' }
+        $c6g.ec2_per_hour | Should -Be '0.0856'
+        $c6g.fee_per_hour | Should -Be '0.01027'
+        $c6g.currency | Should -Be 'USD'
+        [datetimeoffset]$c6g.as_of | Should -BeGreaterThan ([datetimeoffset]::UtcNow.AddMinutes(-10))
+        ($rows | Where-Object { $_.region -eq 'us-east-1' -and $_.instance_type -eq 'm5.metal' }).ec2_per_hour | Should -Be '4.608'
+        # m5.metal has no Auto Mode fee in the Price List: the snapshot leaves it empty instead of estimating.
+        ($rows | Where-Object { $_.region -eq 'us-east-1' -and $_.instance_type -eq 'm5.metal' }).fee_per_hour | Should -BeExactly ''
+    }
+
+    It 'keeps the rows of Regions it could not refresh, names them as missing and exits 1' {
+        $before = Get-Content -LiteralPath (Join-Path $out 'price-list-snapshot.csv') | Where-Object { $_ -like 'ap-northeast-1,*' }
+        $log = & dotnet @snapArgs -Region 'af-south-1' 2>&1
+        $LASTEXITCODE | Should -Be 1
+        ($log | Out-String) | Should -Match 'af-south-1'
+        $text = Get-Content -LiteralPath (Join-Path $out 'price-list-snapshot.csv')
+        $text | Where-Object { $_ -like 'ap-northeast-1,*' } | Should -Be $before
+        $text | Should -Contain '# regions-missing: af-south-1'
+    }
+
+    It 'refuses to write simulated prices into the product data folder' {
+        $log = & dotnet $pwshDll -NoProfile -File $script -ModulePath $env:EKSAUTOMODE_MODULE_PATH -EndpointUrl $sb.awsEndpointUrl -Region us-east-1 2>&1
+        $LASTEXITCODE | Should -Not -Be 0
+        ($log | Out-String) | Should -Match 'OutputDirectory'
+    }
+}
+

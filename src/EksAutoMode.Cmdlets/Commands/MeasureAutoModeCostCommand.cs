@@ -7,8 +7,8 @@ using EksAutoMode.Infrastructure;
 namespace EksAutoMode.Commands;
 
 /// <summary>
-/// Prices instances with the EKS Auto Mode fee: EC2 (with discount or spot) and the fee kept apart, per line and in a
-/// per-currency summary. Input: -InstanceType/-Count, pipeline objects bound by property name (Get-EC2Instance
+/// Prices instances with the EKS Auto Mode fee: EC2 (with discount or spot) and the fee kept apart. Emits one CostLine
+/// per priced item (grouped per -GroupBy) by default, or only the per-currency CostSummary with -Summary. Input: -InstanceType/-Count, pipeline objects bound by property name (Get-EC2Instance
 /// instances, Import-Csv rows, node inventory), or -Path/-LiteralPath CSV files.
 /// </summary>
 [Cmdlet(VerbsDiagnostic.Measure, "AutoModeCost", DefaultParameterSetName = InstanceSet)]
@@ -35,7 +35,7 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
     /// <summary>
     /// Objects to price. Their properties are read by name, as ValueFromPipelineByPropertyName would bind them
     /// (InstanceType, Count, Region, AvailabilityZone, Placement.AvailabilityZone, CapacityType/InstanceLifecycle,
-    /// LaunchType, IsAutoMode/AutoModeManaged, Operator.Managed, Tags, NodePool, Ec2HourlyPrice, FeeHourlyPrice,
+    /// LaunchType, IsAutoMode/AutoModeManaged/IsAutoModeManaged/FeeApplies, Operator.Managed, Tags, NodePool, Ec2HourlyPrice, FeeHourlyPrice,
     /// SpotPrice); reading them directly is several times faster than the parameter binder on large fleets.
     /// Files (from Get-ChildItem) are read as CSV.
     /// </summary>
@@ -44,6 +44,7 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
 
     [Parameter(Position = 1, ParameterSetName = InstanceSet)]
     [Parameter(ParameterSetName = InputSet)]
+    [EmptyCountTransformation]
     [ValidateRange(0, int.MaxValue)]
     public int Count { get; set; } = 1;
 
@@ -246,12 +247,16 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
             WriteWarning($"Spot capacity without a spot price for {Describe(_calculator.SpotPricedAtOnDemand)}: EC2 was priced at on-demand (an upper bound). Pass -SpotPrice or a SpotPrice property.");
         }
 
+        // Lines by default, the per-currency summary only with -Summary: one output type per call, so that
+        // Measure-Object -Sum and Export-Csv see uniform objects and never count a total twice.
         if (!Summary.IsPresent)
         {
             foreach (CostLineResult line in _calculator.CompleteLines())
             {
                 WriteObject(PricingMapping.ToOutput(line));
             }
+
+            return;
         }
 
         foreach (CostSummaryResult summary in _calculator.Summaries())
@@ -287,7 +292,7 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
     {
         ("InstanceType", SlotType), ("Type", SlotType), ("Count", SlotCount), ("AvailabilityZone", SlotZone), ("Zone", SlotZone),
         ("Placement", SlotPlacement), ("CapacityType", SlotCapacity), ("InstanceLifecycle", SlotCapacity),
-        ("LaunchType", SlotLaunch), ("IsAutoMode", SlotAuto), ("AutoModeManaged", SlotAuto), ("IsAutoModeManaged", SlotAuto),
+        ("LaunchType", SlotLaunch), ("IsAutoMode", SlotAuto), ("AutoModeManaged", SlotAuto), ("IsAutoModeManaged", SlotAuto), ("FeeApplies", SlotAuto),
         ("Operator", SlotOperator), ("Tags", SlotTags), ("NodePool", SlotPool), ("Ec2HourlyPrice", SlotEc2),
         ("FeeHourlyPrice", SlotFee), ("SpotPrice", SlotSpot),
     };
@@ -347,8 +352,9 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
             { RecommendedAction = "Pipe objects with an InstanceType property (Get-EC2Instance instances, Import-Csv rows), or use -InstanceType." };
         }
 
+        // An empty Count (Import-Csv gives '' for an empty column) means one instance, as in a CSV file.
         int count = 1;
-        if (_slots[SlotCount] is { } countValue && !TryCount(countValue, out count))
+        if (_slots[SlotCount] is { } countValue && !(countValue is string blank && string.IsNullOrWhiteSpace(blank)) && !TryCount(countValue, out count))
         {
             throw new EngineException("InvalidCount", ErrorKind.InvalidData, $"Count '{countValue}' of {type} is not a whole number ≥ 0.", countValue);
         }

@@ -4,6 +4,20 @@ using System.Management.Automation;
 namespace EksAutoMode.Infrastructure;
 
 /// <summary>
+/// An empty -Count ('' or $null, as Import-Csv gives for an empty or missing column, e.g.
+/// <c>-Count $row.Count</c>) means one instance, like an empty Count column read from a CSV file. Anything
+/// else is left to the normal int conversion and its error.
+/// </summary>
+public sealed class EmptyCountTransformationAttribute : ArgumentTransformationAttribute
+{
+    public override object? Transform(EngineIntrinsics engineIntrinsics, object? inputData)
+    {
+        object? value = inputData is PSObject ps ? ps.BaseObject : inputData;
+        return value is null || (value is string text && string.IsNullOrWhiteSpace(text)) ? 1 : inputData;
+    }
+}
+
+/// <summary>
 /// Turns a discount given as a fraction (0.3), a percentage (30) or text ("30%", "0.3") into a fraction.
 /// Numbers below 1 are fractions; 1 and above are percentages (so 1 means 1 %, 100 means 100 %).
 /// </summary>

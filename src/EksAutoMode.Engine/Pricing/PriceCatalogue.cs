@@ -139,8 +139,19 @@ public sealed partial class PriceCatalogue
     [GeneratedRegex(@"^([a-z]{2}(?:-gov|-iso[a-z]?)?-[a-z]+-\d+)(?:[a-z]|-[a-z0-9-]+)$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
     private static partial Regex ZonePrefixPattern();
 
+    /// <summary>The embedded Price List snapshot that build/Update-PriceSnapshot.ps1 regenerates.</summary>
+    internal const string SnapshotFile = "price-list-snapshot.csv";
+
+    /// <summary>Prices of a snapshot table alone (tests of the snapshot format).</summary>
+    internal static (IReadOnlyDictionary<(string Region, string Type), PriceQuote> Ec2, IReadOnlyDictionary<(string Region, string Type), PriceQuote> Fee) ReadSnapshot(PricingTable table)
+    {
+        var prices = new EmbeddedPrices();
+        EmbeddedPrices.AddSnapshot(prices, table);
+        return (prices.Ec2, prices.Fee);
+    }
+
     /// <summary>The embedded snapshot, keyed by lower-case (region, instance type).</summary>
-    private sealed class EmbeddedPrices
+    internal sealed class EmbeddedPrices
     {
         public Dictionary<(string Region, string Type), PriceQuote> Ec2 { get; } = new();
         public Dictionary<(string Region, string Type), PriceQuote> Fee { get; } = new();
@@ -150,6 +161,10 @@ public sealed partial class PriceCatalogue
             var prices = new EmbeddedPrices();
             AddEc2(prices, PricingTable.LoadEmbedded("ec2-ondemand-prices.csv"), "usd_per_hour");
             AddEc2(prices, PricingTable.LoadEmbedded("ec2-ondemand-prices-cn.csv"), "cny_per_hour");
+
+            // The Price List snapshot (build/Update-PriceSnapshot.ps1) is newer and published by AWS: it wins over
+            // the Karpenter tables above and over the seed article's unverified fee below.
+            AddSnapshot(prices, PricingTable.LoadEmbedded(SnapshotFile));
 
             PricingTable fees = PricingTable.LoadEmbedded("automode-fees.csv");
             bool verified = !fees.Meta.TryGetValue("verified", out string? v) || !string.Equals(v, "false", StringComparison.OrdinalIgnoreCase);
@@ -166,7 +181,11 @@ public sealed partial class PriceCatalogue
                     throw new InvalidDataException($"{fees.Name}: {key} is quoted in {rowCurrency}, but {key.Item1} prices are {CurrencyFor(key.Item1)}.");
                 }
 
-                prices.Fee[key] = new PriceQuote(PricingTable.ParseDecimal(row[fee]), rowCurrency, PriceSource.Embedded, fees.AsOf, origin, verified);
+                if (!prices.Fee.ContainsKey(key))
+                {
+                    prices.Fee[key] = new PriceQuote(PricingTable.ParseDecimal(row[fee]), rowCurrency, PriceSource.Embedded, fees.AsOf, origin, verified);
+                }
+
                 if (row[ec2].Length > 0 && !prices.Ec2.ContainsKey(key))
                 {
                     // The EC2 price the same source quotes next to the fee; only used where the main tables have none.
@@ -175,6 +194,36 @@ public sealed partial class PriceCatalogue
             }
 
             return prices;
+        }
+
+        /// <summary>
+        /// Adds the rows of a Price List snapshot (columns region, instance_type, currency, ec2_per_hour,
+        /// fee_per_hour, as_of; empty price = not published there), replacing older embedded prices.
+        /// </summary>
+        internal static void AddSnapshot(EmbeddedPrices prices, PricingTable table)
+        {
+            string origin = $"embedded {table.Name}: AWS Price List API ({table.Meta.GetValueOrDefault("source-url", "?")}) via {table.Meta.GetValueOrDefault("generator", "?")}";
+            int region = table.Column("region"), type = table.Column("instance_type"), currency = table.Column("currency");
+            int ec2 = table.Column("ec2_per_hour"), fee = table.Column("fee_per_hour"), asOf = table.Column("as_of");
+            foreach (string[] row in table.Rows)
+            {
+                var key = (row[region].ToLowerInvariant(), row[type].ToLowerInvariant());
+                if (!string.Equals(row[currency], CurrencyFor(key.Item1), StringComparison.Ordinal))
+                {
+                    throw new InvalidDataException($"{table.Name}: {key} is quoted in {row[currency]}, but {key.Item1} prices are {CurrencyFor(key.Item1)}.");
+                }
+
+                DateTimeOffset date = DateTimeOffset.Parse(row[asOf], System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal);
+                if (row[ec2].Length > 0)
+                {
+                    prices.Ec2[key] = new PriceQuote(PricingTable.ParseDecimal(row[ec2]), row[currency], PriceSource.Embedded, date, origin, true);
+                }
+
+                if (row[fee].Length > 0)
+                {
+                    prices.Fee[key] = new PriceQuote(PricingTable.ParseDecimal(row[fee]), row[currency], PriceSource.Embedded, date, origin, true);
+                }
+            }
         }
 
         private static void AddEc2(EmbeddedPrices prices, PricingTable table, string priceColumn)

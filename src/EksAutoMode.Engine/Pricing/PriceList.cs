@@ -20,7 +20,11 @@ public static class PricingEndpoint
 }
 
 /// <summary>One price read from a Price List product.</summary>
-public sealed record PriceListPrice(string InstanceType, string RegionCode, decimal HourlyPrice, string Currency, string? Operation, string? PublicationDate);
+public sealed record PriceListPrice(string InstanceType, string RegionCode, decimal HourlyPrice, string Currency, string? Operation, string? PublicationDate)
+{
+    /// <summary>The eksproducttype attribute (AmazonEKS products only), e.g. AutoMode.</summary>
+    public string? ProductType { get; init; }
+}
 
 /// <summary>Builds GetProducts requests and reads their answers (Price List JSON, FormatVersion aws_v1).</summary>
 public static partial class PriceListParser
@@ -29,21 +33,52 @@ public static partial class PriceListParser
     public const string EksServiceCode = "AmazonEKS";
     public const string AutoModeOperation = "EKSAutoUsage";
 
-    /// <summary>GetProducts body for EC2 Linux, shared tenancy, no pre-installed software, capacity status Used, in <paramref name="region"/>.</summary>
-    public static JsonObject Ec2Request(string region, string? exactInstanceType) =>
+    /// <summary>Price List attribute that marks Auto Mode SKUs in AmazonEKS, and its value.</summary>
+    public const string EksProductTypeAttribute = "eksproducttype";
+    public const string AutoModeProductType = "AutoMode";
+
+    /// <summary>
+    /// GetProducts bodies for EC2 Linux on-demand prices in <paramref name="region"/>, as Karpenter's price
+    /// generator asks for them: operating system Linux, no pre-installed software, capacity status Used, market
+    /// option OnDemand; one query for shared-tenancy "Compute Instance" products and one for "Compute Instance
+    /// (bare metal)" products (listed with tenancy Dedicated). <paramref name="exactInstanceType"/> adds an
+    /// instanceType filter.
+    /// </summary>
+    public static IReadOnlyList<JsonObject> Ec2Requests(string region, string? exactInstanceType) => new[]
+    {
+        Ec2Request(region, exactInstanceType, "Shared", "Compute Instance"),
+        Ec2Request(region, exactInstanceType, "Dedicated", "Compute Instance (bare metal)"),
+    };
+
+    /// <summary>The first (shared-tenancy) EC2 request of <see cref="Ec2Requests"/>.</summary>
+    public static JsonObject Ec2Request(string region, string? exactInstanceType) => Ec2Requests(region, exactInstanceType)[0];
+
+    private static JsonObject Ec2Request(string region, string? exactInstanceType, string tenancy, string productFamily) =>
         Request(Ec2ServiceCode, new (string, string)[]
         {
             ("operatingSystem", "Linux"),
-            ("tenancy", "Shared"),
+            ("tenancy", tenancy),
             ("preInstalledSw", "NA"),
             ("capacitystatus", "Used"),
+            ("marketoption", "OnDemand"),
             ("regionCode", region),
-            ("productFamily", "Compute Instance"),
-        }.Concat(exactInstanceType is null ? Array.Empty<(string, string)>() : new[] { ("instanceType", exactInstanceType) }));
+            ("productFamily", productFamily),
+        }.Concat(TypeFilter(exactInstanceType)));
 
-    /// <summary>GetProducts body for the Auto Mode fee (AmazonEKS, operation EKSAutoUsage) in <paramref name="region"/>.</summary>
-    public static JsonObject FeeRequest(string region) =>
-        Request(EksServiceCode, new[] { ("operation", AutoModeOperation), ("regionCode", region) });
+    /// <summary>
+    /// GetProducts body for the Auto Mode fee in <paramref name="region"/>: service AmazonEKS, operation
+    /// EKSAutoUsage, eksproducttype AutoMode, and instanceType when <paramref name="exactInstanceType"/> is given.
+    /// </summary>
+    public static JsonObject FeeRequest(string region, string? exactInstanceType = null) =>
+        Request(EksServiceCode, new[]
+        {
+            ("operation", AutoModeOperation),
+            (EksProductTypeAttribute, AutoModeProductType),
+            ("regionCode", region),
+        }.Concat(TypeFilter(exactInstanceType)));
+
+    private static IEnumerable<(string, string)> TypeFilter(string? exactInstanceType) =>
+        exactInstanceType is null ? Array.Empty<(string, string)>() : new[] { ("instanceType", exactInstanceType) };
 
     private static JsonObject Request(string serviceCode, IEnumerable<(string Field, string Value)> filters)
     {
@@ -144,7 +179,8 @@ public static partial class PriceListParser
                     {
                         string? publication = product.TryGetProperty("publicationDate", out JsonElement pd) ? pd.GetString() : null;
                         return new PriceListPrice(type.ToLowerInvariant(), region.ToLowerInvariant(), amount / 1.0000000000000000000000000000m,
-                            currency.Name, Attribute(attributes, "operation"), publication);
+                            currency.Name, Attribute(attributes, "operation"), publication)
+                        { ProductType = Attribute(attributes, EksProductTypeAttribute) };
                     }
                 }
             }

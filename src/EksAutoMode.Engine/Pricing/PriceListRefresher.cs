@@ -49,11 +49,12 @@ public sealed class PriceListRefresher
         {
             AsOf = _time.GetUtcNow(),
             Currency = currency,
-            Source = $"AWS Price List Query API GetProducts ({PriceListParser.Ec2ServiceCode} + {PriceListParser.EksServiceCode} {PriceListParser.AutoModeOperation}) via {endpointDescription}",
+            Source = $"AWS Price List Query API GetProducts ({PriceListParser.Ec2ServiceCode} Linux on-demand + {PriceListParser.EksServiceCode} {PriceListParser.AutoModeOperation}/{PriceListParser.EksProductTypeAttribute}={PriceListParser.AutoModeProductType}) via {endpointDescription}",
         };
 
         var ec2Operations = new Dictionary<string, string?>(StringComparer.Ordinal);
-        await foreach (PriceListPrice price in QueryAsync(pricingRegion, PriceListParser.Ec2Request(region, exact), region, "AmazonEC2", progress, cancellationToken))
+        foreach (JsonObject ec2Request in PriceListParser.Ec2Requests(region, exact))
+        await foreach (PriceListPrice price in QueryAsync(pricingRegion, ec2Request, region, "AmazonEC2", progress, cancellationToken))
         {
             if (!Accept(price, region, currency, matches))
             {
@@ -82,10 +83,13 @@ public sealed class PriceListRefresher
             }
         }
 
-        await foreach (PriceListPrice price in QueryAsync(pricingRegion, PriceListParser.FeeRequest(region), region, "AmazonEKS", progress, cancellationToken))
+        await foreach (PriceListPrice price in QueryAsync(pricingRegion, PriceListParser.FeeRequest(region, exact), region, "AmazonEKS", progress, cancellationToken))
         {
+            // The endpoint applied the filters; check them again so a wider answer (another product type or
+            // operation in the same service) never becomes a fee.
             if (Accept(price, region, currency, matches) &&
-                (price.Operation is null || string.Equals(price.Operation, PriceListParser.AutoModeOperation, StringComparison.Ordinal)))
+                (price.Operation is null || string.Equals(price.Operation, PriceListParser.AutoModeOperation, StringComparison.Ordinal)) &&
+                (price.ProductType is null || string.Equals(price.ProductType, PriceListParser.AutoModeProductType, StringComparison.Ordinal)))
             {
                 result.Fee[price.InstanceType] = price.HourlyPrice;
             }

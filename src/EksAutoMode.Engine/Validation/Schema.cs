@@ -22,8 +22,47 @@ internal sealed class CelRule
     public string? SourceUrl { get; init; }
     public string? AsOf { get; init; }
 
-    internal CelProgram? Program { get; set; }
-    internal string? CompileError { get; set; }
+    /// <summary>
+    /// The compiled rule, compiled on first use: a run that never reaches a rule (another kind, an absent field)
+    /// never pays for compiling it, which keeps the time to the first verdict close to the import time.
+    /// Null for transition rules and for rules that do not compile (see <see cref="CompileError"/>).
+    /// </summary>
+    internal CelProgram? Program => Compiled.Program;
+
+    /// <summary>Why the rule did not compile, or null.</summary>
+    internal string? CompileError => Compiled.Error;
+
+    private Lazy<(CelProgram? Program, string? Error)>? _compiled;
+
+    private (CelProgram? Program, string? Error) Compiled
+    {
+        get
+        {
+            if (_compiled is null)
+            {
+                Interlocked.CompareExchange(ref _compiled, new Lazy<(CelProgram?, string?)>(Compile, LazyThreadSafetyMode.ExecutionAndPublication), null);
+            }
+
+            return _compiled.Value;
+        }
+    }
+
+    private (CelProgram?, string?) Compile()
+    {
+        if (IsTransition)
+        {
+            return (null, null);
+        }
+
+        try
+        {
+            return (CelEngine.Compile(Rule), null);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return (null, e.Message);
+        }
+    }
 
     /// <summary>ruleErrorString in the API server: the message when set, else the rule.</summary>
     public string ErrorString => !string.IsNullOrWhiteSpace(Message) ? Message!.Trim() : Rule.Trim();
@@ -450,19 +489,7 @@ internal static class SchemaCompiler
                     SourceUrl = r.GetString("x-eksautomode-source") ?? sourceUrl,
                     AsOf = r.GetString("x-eksautomode-as-of") ?? asOf,
                 };
-                if (!cel.IsTransition)
-                {
-                    try
-                    {
-                        cel.Program = CelEngine.Compile(rule);
-                    }
-                    catch (Exception e) when (e is not OutOfMemoryException)
-                    {
-                        cel.CompileError = e.Message;
-                    }
-                }
-
-                n.Validations.Add(cel);
+                n.Validations.Add(cel); // compiled on first use (CelRule.Program)
             }
         }
 

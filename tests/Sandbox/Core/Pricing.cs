@@ -26,6 +26,16 @@ internal static class Pricing
             var type = row.Str("instanceType")!;
             var usd = decimal.Parse(row.Str("usdPerHour")!, CultureInfo.InvariantCulture);
             var synthetic = row.Bool("synthetic") == true;
+            if (type.Contains(".metal", StringComparison.Ordinal))
+            {
+                // Bare metal is its own product family and is listed with tenancy Dedicated (how Karpenter's price
+                // generator queries it); no shared-tenancy listing exists.
+                const string Metal = "Compute Instance (bare metal)";
+                w.PriceProducts.Add(Ec2(w, region, type, usd, "Linux", "Dedicated", "NA", "Used", "RunInstances", synthetic, Metal));
+                w.PriceProducts.Add(Ec2(w, region, type, Math.Round(usd * 1.84m, 4), "Windows", "Dedicated", "NA", "Used", "RunInstances:0002", true, Metal));
+                w.PriceProducts.Add(Ec2(w, region, type, 0.0m, "Linux", "Dedicated", "NA", "UnusedCapacityReservation", "RunInstances", true, Metal));
+                continue;
+            }
             // The product users want, plus look-alikes a careless filter would pick up.
             w.PriceProducts.Add(Ec2(w, region, type, usd, "Linux", "Shared", "NA", "Used", "RunInstances", synthetic));
             w.PriceProducts.Add(Ec2(w, region, type, Math.Round(usd * 1.84m, 4), "Windows", "Shared", "NA", "Used", "RunInstances:0002", true));
@@ -78,17 +88,18 @@ internal static class Pricing
         };
     }
 
-    private static JsonObject Ec2(World w, string region, string type, decimal usd, string os, string tenancy, string sw, string capacity, string operation, bool synthetic)
+    private static JsonObject Ec2(World w, string region, string type, decimal usd, string os, string tenancy, string sw, string capacity, string operation, bool synthetic,
+        string productFamily = "Compute Instance", string marketOption = "OnDemand")
     {
         var (location, prefix) = R(region);
         var t = w.Type(type);
-        var sku = Ids.Hex($"sku/{region}/{type}/{os}/{tenancy}/{sw}/{capacity}", 16).ToUpperInvariant();
+        var sku = Ids.Hex(marketOption == "OnDemand" ? $"sku/{region}/{type}/{os}/{tenancy}/{sw}/{capacity}" : $"sku/{region}/{type}/{os}/{tenancy}/{sw}/{capacity}/{marketOption}", 16).ToUpperInvariant();
         var usage = tenancy == "Dedicated" ? $"{prefix}DedicatedUsage:{type}" : capacity == "Used" ? $"{prefix}BoxUsage:{type}" : $"{prefix}UnusedBox:{type}";
         var doc = new JsonObject
         {
             ["product"] = new JsonObject
             {
-                ["productFamily"] = "Compute Instance",
+                ["productFamily"] = productFamily,
                 ["attributes"] = new JsonObject
                 {
                     ["enhancedNetworkingSupported"] = "Yes",
@@ -110,7 +121,7 @@ internal static class Pricing
                     ["operation"] = operation,
                     ["preInstalledSw"] = sw,
                     ["licenseModel"] = "No License required",
-                    ["marketoption"] = "OnDemand",
+                    ["marketoption"] = marketOption,
                     ["processorArchitecture"] = "64-bit",
                 },
                 ["sku"] = sku,

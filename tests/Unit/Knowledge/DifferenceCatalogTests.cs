@@ -34,6 +34,42 @@ public class DifferenceCatalogTests
         Assert.All(tgb.History, h => Assert.True(h.AsOf < tgb.AsOf));
     }
 
+    [Fact]
+    public void CapacityReservationRowWarnsThatOneSelectorStopsOpenOdcrUseClusterWide()
+    {
+        var odcr = DifferenceCatalog.All.Single(f => f.Topic == "Capacity reservations and Capacity Blocks");
+        Assert.Contains("capacityReservationSelectorTerms", odcr.AutoMode, StringComparison.Ordinal);
+        Assert.Contains("reserved", odcr.AutoMode, StringComparison.Ordinal);
+        Assert.Contains("WHOLE cluster", odcr.AutoMode, StringComparison.Ordinal);
+        Assert.NotEmpty(odcr.History);
+    }
+
+    [Theory]
+    [InlineData("Node auto-repair", "Operations", "Benefit")]
+    [InlineData("ARC zonal shift", "Operations", "Benefit")]
+    [InlineData("Hybrid nodes", "Compute", "Caveat")]
+    [InlineData("AWS Outposts", "Compute", "Unsupported")]
+    [InlineData("EFA and Dynamic Resource Allocation (DRA)", "Compute", "Caveat")]
+    [InlineData("Static-capacity node pools", "Compute", "Benefit")]
+    [InlineData("Security groups for pods", "Networking", "Changed")]
+    [InlineData("Default consolidation policy", "Compute", "Changed")]
+    public void Issue13RowsExistWithAreaImpactAndSource(string topic, string area, string impact)
+    {
+        var fact = DifferenceCatalog.All.Single(f => f.Topic == topic);
+        Assert.Equal(area, fact.Area);
+        Assert.Equal(impact, fact.Impact);
+        Assert.StartsWith("https://", fact.SourceUrl);
+    }
+
+    [Fact]
+    public void UnconfirmedClaimsAreMarkedUnverified()
+    {
+        // EFA per-device settings and placement groups come only from third-party manifests (automode-facts §1.1).
+        var efa = DifferenceCatalog.All.Single(f => f.Topic.StartsWith("EFA", StringComparison.Ordinal));
+        Assert.Contains("UNVERIFIED", efa.AutoMode, StringComparison.Ordinal);
+        Assert.Contains("UNVERIFIED", DifferenceCatalog.All.Single(f => f.Topic == "Hybrid nodes").AutoMode, StringComparison.Ordinal);
+    }
+
     [Theory]
     [InlineData("area: Compute", "area: Gpu", "area 'Gpu' is not one of")]
     [InlineData("impact: Caveat", "impact: Maybe", "impact 'Maybe' is not one of")]
