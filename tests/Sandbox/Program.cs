@@ -171,6 +171,7 @@ internal sealed class SandboxHost : IAsyncDisposable
         var awsHost = $"127.0.0.1:{awsPort}";
         var counter = new RequestCounter();
         var aws = new AwsApi(world, faults, counter);
+        foreach (var cl in world.Clusters) cl.Kube.StartHistory();
         var kube = new KubeApi(world, faults, counter, awsHost);
         var byPort = world.Clusters.ToDictionary(c => c.Port);
 

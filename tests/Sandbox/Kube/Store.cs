@@ -98,7 +98,7 @@ internal sealed class Collection(ResourceType type)
 }
 
 /// <summary>One cluster's objects plus its resourceVersion clock.</summary>
-internal sealed class KubeStore
+internal sealed partial class KubeStore
 {
     public readonly object Sync = new();
     public readonly Dictionary<ResourceType, Collection> Collections = new();
