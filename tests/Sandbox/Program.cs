@@ -134,6 +134,7 @@ internal sealed class SandboxHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var c in World.Clusters) c.Controllers?.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
         DeleteFiles();

@@ -464,8 +464,10 @@ internal sealed partial class KubeApi(World w, Faults faults, RequestCounter cou
             if (ct == "application/json-patch+json") result = JsonPatch.Apply(copy, patch as JsonArray ?? throw new KubeError(400, "BadRequest", "json patch must be an array"));
             else result = J.MergePatch(copy, patch);
             if (result is not JsonObject res) throw new KubeError(422, "Invalid", "patch result is not an object");
-            var rvInPatch = patch?["metadata"].Str("resourceVersion");
-            if (rvInPatch != null && rvInPatch != current["metadata"].Str("resourceVersion"))
+            // Optimistic concurrency as the apiserver does it: a resourceVersion left in the patched object (merge patch
+            // "metadata.resourceVersion", or a JSON patch replace/add of /metadata/resourceVersion) must be the current one.
+            var rvAfter = res["metadata"].Str("resourceVersion");
+            if (rvAfter != null && rvAfter != current["metadata"].Str("resourceVersion"))
                 throw new KubeError(409, "Conflict", $"Operation cannot be fulfilled on {type.FullName} \"{r.Name}\": the object has been modified; please apply your changes to the latest version and try again",
                     new JsonObject { ["name"] = r.Name, ["group"] = type.Group, ["kind"] = type.Plural });
             if (res["metadata"].Str("name") != r.Name || res.Str("kind") != current.Str("kind") || res.Str("apiVersion") != current.Str("apiVersion"))
@@ -478,7 +480,7 @@ internal sealed partial class KubeApi(World w, Faults faults, RequestCounter cou
             if (!JsonNode.DeepEquals(current, res) && !dryRun)
             {
                 if (specChanged) meta["generation"] = (current["metadata"].Long("generation") ?? 1) + 1;
-                c.Kube.Put(type, res);
+                c.Kube.Put(type, res); // the controllers react inside the write; the response is the object as written, like the apiserver
             }
             updated = res;
         }

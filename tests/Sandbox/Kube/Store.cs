@@ -124,6 +124,9 @@ internal sealed partial class KubeStore
 
     public long NextRv() => Interlocked.Increment(ref ResourceVersion);
 
+    /// <summary>Called (under <see cref="Sync"/>) after every write through <see cref="Put"/> / <see cref="Remove"/>: the controller manager's hook.</summary>
+    public Action<ResourceType>? Changed;
+
     public void Add(JsonObject obj)
     {
         var t = FindKind(obj.Str("apiVersion") ?? "", obj.Str("kind") ?? "")

@@ -39,6 +39,7 @@ internal sealed partial class KubeStore
         col.Items[key] = obj;
         col.Tombstones.Remove(key);
         Record(new WatchEvent(ResourceVersion, type, key, existed ? "MODIFIED" : "ADDED", obj));
+        Changed?.Invoke(type);
         return obj;
     }
 
@@ -53,6 +54,7 @@ internal sealed partial class KubeStore
         var copy = (JsonObject)last.DeepClone();
         copy.EnsureObj("metadata")["resourceVersion"] = NextRv().ToString(CultureInfo.InvariantCulture);
         Record(new WatchEvent(ResourceVersion, type, key, "DELETED", copy));
+        Changed?.Invoke(type);
     }
 
     /// <summary>
