@@ -29,6 +29,7 @@ internal sealed class Options
     public bool ExitOnStdinClose;
     public bool Verbose;
     public bool NoStaticToken;
+    public string? ControllerSteps;
 
     public static Options Parse(string[] args)
     {
@@ -48,8 +49,9 @@ internal sealed class Options
                 case "--exit-on-stdin-close": o.ExitOnStdinClose = true; break;
                 case "--verbose": o.Verbose = true; break;
                 case "--no-static-token": o.NoStaticToken = true; break;
+                case "--controller-steps": o.ControllerSteps = Next(); break;
                 case "--help" or "-h":
-                    Console.Error.WriteLine("EksAutoMode.Sandbox --scenario <name-or-path> [--port 0] [--tls] [--seed N] [--generate-nodes N] [--faults \"op=kind[:ms][@p][#n];...\"] [--exit-on-stdin-close] [--no-static-token] [--verbose]");
+                    Console.Error.WriteLine("EksAutoMode.Sandbox --scenario <name-or-path> [--port 0] [--tls] [--seed N] [--generate-nodes N] [--faults \"op=kind[:ms][@p][#n];...\"] [--exit-on-stdin-close] [--no-static-token] [--controller-steps \"drain=2s,terminate=2s,launch=2s,ready=2s,podStart=1s\"] [--verbose]");
                     Environment.Exit(0);
                     break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --help.");
@@ -75,6 +77,7 @@ public static class Program
             faults = new Faults(opt.Seed, opt.Faults);
             world = ScenarioLoader.Load(ScenarioLoader.Resolve(opt.Scenario), opt.Seed, opt.GenerateNodes);
             if (opt.NoStaticToken) world.StaticToken = "";
+            if (opt.ControllerSteps != null) world.Steps = EksAutoMode.Sandbox.Controllers.StepTimes.Parse(opt.ControllerSteps, world.Steps);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or InvalidDataException or InvalidOperationException or YamlDotNet.Core.YamlException)
         {

@@ -85,7 +85,9 @@ internal sealed class Ec2(World w)
 
     private IEnumerable<JsonObject> AllInstances(string region)
     {
-        foreach (var i in w.Instances) if (i.Str("_region") == region) yield return i;
+        JsonObject[] snapshot;
+        lock (w.Instances) snapshot = w.Instances.ToArray(); // the controllers add and replace instances
+        foreach (var i in snapshot) if (i.Str("_region") == region) yield return i;
         if (w.VirtualInstances != null && w.VirtualInstancesRegion == region)
             for (var n = 0; n < w.VirtualInstances.Count; n++) yield return w.VirtualInstances.Create(n);
     }
@@ -131,7 +133,9 @@ internal sealed class Ec2(World w)
             var missing = new List<string>();
             foreach (var id in ids)
             {
-                var inst = w.Instances.FirstOrDefault(i => i.Str("instanceId") == id && i.Str("_region") == a.Region) ?? Virtual(id, a.Region);
+                JsonObject? inst;
+                lock (w.Instances) inst = w.Instances.FirstOrDefault(i => i.Str("instanceId") == id && i.Str("_region") == a.Region);
+                inst ??= Virtual(id, a.Region);
                 if (inst == null) missing.Add(id); else found.Add(inst);
             }
             if (missing.Count > 0)

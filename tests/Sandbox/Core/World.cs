@@ -64,6 +64,8 @@ internal sealed class World
     public string? CaPem;
     public DateTimeOffset Now = DateTimeOffset.UtcNow;
     public int Seed = 1;
+    /// <summary>How long each simulated control-plane step takes (drain, terminate, launch, Ready, pod start).</summary>
+    public Controllers.StepTimes Steps = new();
 
     public Identity? FindKey(string accessKeyId) => Identities.FirstOrDefault(i => i.AccessKeyId == accessKeyId);
     public Cluster? FindCluster(string name, string? region = null) => Clusters.FirstOrDefault(c => c.Name == name && (region == null || c.Region == region));
@@ -98,6 +100,7 @@ internal static class ScenarioLoader
         LoadCatalog(w, root);
         w.Region = root.Str("region") ?? w.Region;
         w.AccountId = root.Str("accountId") ?? w.AccountId;
+        if (root["controllerSteps"] is JsonObject steps) w.Steps = Controllers.StepTimes.Parse(string.Join(',', steps.Select(kv => $"{kv.Key}={kv.Value}")));
         w.StaticToken = root.Str("staticToken") ?? "sandbox-static-token-" + Ids.Hex("static" + seed, 24);
         if (w.Identities.Count == 0) throw new InvalidDataException("Scenario has no identities.");
         foreach (var c in root.Arr("clusters")) w.Clusters.Add(LoadCluster(w, (JsonObject)c!));
