@@ -24,6 +24,7 @@
         'Formats/Conversion.Format.ps1xml'
         'Formats/Aws.Format.ps1xml'
         'Formats/Pricing.Format.ps1xml'
+        'Formats/Operations.Format.ps1xml'
     )
     TypesToProcess        = @()
 
@@ -39,6 +40,9 @@
         'Measure-AutoModeCost'
         'Get-AutoModePrice'
         'Update-AutoModePriceCache'
+        'Suspend-AutoModeNodePool'
+        'Resume-AutoModeNodePool'
+        'Invoke-AutoModeNodeRotation'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()

@@ -44,7 +44,9 @@ function Start-EksSandbox {
         [int] $Seed = 1,
         [int] $Port = 0,
         [ValidateRange(1, 600)]
-        [int] $StartTimeoutSeconds = 60
+        [int] $StartTimeoutSeconds = 60,
+        # Step times of the simulated control plane, e.g. 'drain=1s,terminate=1s,launch=1s,ready=1s,podStart=500ms'.
+        [string] $ControllerSteps
     )
     $dll = Get-EksSandboxPath
     $psi = [System.Diagnostics.ProcessStartInfo]::new()
@@ -54,6 +56,7 @@ function Start-EksSandbox {
     if ($Tls) { $psi.ArgumentList.Add('--tls') }
     if ($GenerateNodes -gt 0) { $psi.ArgumentList.Add('--generate-nodes'); $psi.ArgumentList.Add("$GenerateNodes") }
     if ($Faults) { $psi.ArgumentList.Add('--faults'); $psi.ArgumentList.Add($Faults) }
+    if ($ControllerSteps) { $psi.ArgumentList.Add('--controller-steps'); $psi.ArgumentList.Add($ControllerSteps) }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $psi.RedirectStandardInput = $true

@@ -191,7 +191,11 @@ public sealed class NodePoolSuspension
             [(KubernetesResourceType.NodeClaims, $"{ClusterState.PoolLabel}={pool}")], timeout, ct).ConfigureAwait(false);
         if (empty)
         {
-            return result with { RemainingNodeClaims = 0, Message = result.Message.Replace("still draining", "still draining; the pool is now empty", StringComparison.Ordinal) };
+            return result with
+            {
+                RemainingNodeClaims = 0,
+                Message = $"{(result.Action == "Suspended" ? $"Limits set to {SuspendedLimits}" : "Already suspended")}; {result.NodeClaimsDeleted} NodeClaim(s) deleted; the pool is empty.",
+            };
         }
 
         var claims = await _state.NodeClaimsAsync(pool, ct).ConfigureAwait(false);
