@@ -24,6 +24,7 @@
         'Formats/Conversion.Format.ps1xml'
         'Formats/Aws.Format.ps1xml'
         'Formats/Pricing.Format.ps1xml'
+        'Formats/Inventory.Format.ps1xml'
     )
     TypesToProcess        = @()
 
@@ -39,6 +40,10 @@
         'Measure-AutoModeCost'
         'Get-AutoModePrice'
         'Update-AutoModePriceCache'
+        'Get-AutoModeNode'
+        'Get-AutoModeNodePool'
+        'Get-AutoModeNodeClass'
+        'Get-AutoModeNodeClaim'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()
