@@ -40,13 +40,11 @@ BeforeAll {
     }
 
     function Invoke-AwsCli([string[]] $Arguments) {
-        $env:AWS_ACCESS_KEY_ID = $script:sb.accessKeyId; $env:AWS_SECRET_ACCESS_KEY = $script:sb.secretAccessKey
-        try {
-            $out = & aws --endpoint-url $script:sb.awsEndpointUrl --region us-west-2 --ca-bundle $script:sb.caPemPath --output json @Arguments
-            if ($LASTEXITCODE -ne 0) { throw "aws $Arguments failed" }
-            $out | ConvertFrom-Json -Depth 50
-        }
-        finally { $env:AWS_ACCESS_KEY_ID = $null; $env:AWS_SECRET_ACCESS_KEY = $null }
+        # A named profile in the test's own credentials file (the CLI reads it like a user's).
+        Set-Content -LiteralPath $env:AWS_SHARED_CREDENTIALS_FILE -Value @('[inventory-test]', "aws_access_key_id = $($script:sb.accessKeyId)", "aws_secret_access_key = $($script:sb.secretAccessKey)")
+        $out = & aws --profile inventory-test --endpoint-url $script:sb.awsEndpointUrl --region us-west-2 --ca-bundle $script:sb.caPemPath --output json @Arguments 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "aws $Arguments failed: $out" }
+        $out | ConvertFrom-Json -Depth 50
     }
 }
 
