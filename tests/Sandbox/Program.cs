@@ -161,7 +161,7 @@ internal sealed class SandboxHost : IAsyncDisposable
         string? caPath = null;
         if (opt.Tls)
         {
-            caPath = Path.Combine(Path.GetTempPath(), $"eksautomode-sandbox-ca-{Environment.ProcessId}.pem");
+            caPath = Path.Combine(Path.GetTempPath(), $"eksautomode-sandbox-ca-{Environment.ProcessId}-{awsPort}.pem");
             File.WriteAllText(caPath, caPem);
         }
         for (var i = 0; i < n; i++)
