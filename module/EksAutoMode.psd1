@@ -25,6 +25,7 @@
         'Formats/Aws.Format.ps1xml'
         'Formats/Pricing.Format.ps1xml'
         'Formats/Operations.Format.ps1xml'
+        'Formats/Inventory.Format.ps1xml'
     )
     TypesToProcess        = @()
 
@@ -43,6 +44,10 @@
         'Suspend-AutoModeNodePool'
         'Resume-AutoModeNodePool'
         'Invoke-AutoModeNodeRotation'
+        'Get-AutoModeNode'
+        'Get-AutoModeNodePool'
+        'Get-AutoModeNodeClass'
+        'Get-AutoModeNodeClaim'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()

@@ -82,7 +82,10 @@ internal sealed class ControllerManager : IDisposable
 
     /// <summary>The reconcilers every cluster runs, in the order they are first run.</summary>
     public static ControllerManager Default(World world, Cluster cluster) =>
-        new(world, cluster, [new NodePool.Counter(), new NodeClaim.Termination(), new NodeClaim.Lifecycle(), new Workloads.Pods(), new Workloads.DisruptionBudgets()]);
+        Default(world, cluster, new NodePool.Counter());
+
+    private static ControllerManager Default(World world, Cluster cluster, NodePool.Counter counter) =>
+        new(world, cluster, [counter, new NodeClaim.Termination(), new NodeClaim.Lifecycle(counter), new Workloads.Pods(), new Workloads.DisruptionBudgets()]);
 
     public IReadOnlyList<IReconciler> Reconcilers => _reconcilers;
 

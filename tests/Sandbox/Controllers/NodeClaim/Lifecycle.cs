@@ -13,7 +13,7 @@ namespace EksAutoMode.Sandbox.Controllers.NodeClaim;
 /// instance running, Node registered NotReady) after the Launch step and Registered/Initialized/Ready (Node Ready)
 /// after the Ready step.
 /// </summary>
-internal sealed class Lifecycle : IReconciler
+internal sealed class Lifecycle(NodePool.Counter counter) : IReconciler
 {
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
     private readonly List<(string Pool, NodeSpec Spec)> _owed = new();
@@ -78,7 +78,7 @@ internal sealed class Lifecycle : IReconciler
     }
 
     /// <summary>Whether one more node of this type keeps the pool within every limit it sets (cpu, memory, nodes, pods).</summary>
-    private static bool Fits(ReconcileContext ctx, JsonObject pool, NodeSpec s)
+    private bool Fits(ReconcileContext ctx, JsonObject pool, NodeSpec s)
     {
         if (pool["spec"]?["limits"] is not JsonObject limits) return true;
         var t = ctx.World.Type(s.InstanceType);
@@ -89,7 +89,7 @@ internal sealed class Lifecycle : IReconciler
             ["nodes"] = Quantity.Parse("1"),
             ["pods"] = Quantity.Parse("110"),
         };
-        var used = NodePool.Counter.Usage(ctx).GetValueOrDefault(pool["metadata"].Str("name")!) ?? new Dictionary<string, Quantity>();
+        var used = counter.Usage(ctx).GetValueOrDefault(pool["metadata"].Str("name")!) ?? new Dictionary<string, Quantity>();
         foreach (var (k, v) in limits)
         {
             if (!adds.TryGetValue(k, out var add) || !Quantity.TryParse(v?.ToString(), out var limit)) continue;
