@@ -148,11 +148,14 @@ public class KubeApiTests(AutomodeFixture f) : IClassFixture<AutomodeFixture>
     [Fact]
     public async Task Delete_removes_a_nodeclaim()
     {
-        var r = await Send(HttpMethod.Delete, "/apis/karpenter.sh/v1/nodeclaims/spot-pool-zz9kc");
+        // A claim without finalizers goes at once (the scenario's claims carry karpenter.sh/termination: see OperationsApiTests).
+        var created = await Send(HttpMethod.Post, "/apis/karpenter.sh/v1/nodeclaims", "{\"apiVersion\":\"karpenter.sh/v1\",\"kind\":\"NodeClaim\",\"metadata\":{\"name\":\"scratch-claim\"},\"spec\":{}}", "application/json");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var r = await Send(HttpMethod.Delete, "/apis/karpenter.sh/v1/nodeclaims/scratch-claim");
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         Assert.Equal("Success", (await TestClient.Json(r)).Str("status"));
-        Assert.Equal(HttpStatusCode.NotFound, (await C.KubeGet("/apis/karpenter.sh/v1/nodeclaims/spot-pool-zz9kc")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Delete, "/apis/karpenter.sh/v1/nodeclaims/spot-pool-zz9kc")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await C.KubeGet("/apis/karpenter.sh/v1/nodeclaims/scratch-claim")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Delete, "/apis/karpenter.sh/v1/nodeclaims/scratch-claim")).StatusCode);
     }
 
     [Fact]

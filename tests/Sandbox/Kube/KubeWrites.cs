@@ -145,7 +145,6 @@ internal sealed partial class KubeApi
         var res = ctx.Response;
         res.StatusCode = 200;
         res.ContentType = "application/json";
-        res.Headers["Transfer-Encoding"] = "chunked";
         var ct = ctx.RequestAborted;
         var deadline = timeout is { } t ? DateTimeOffset.UtcNow + t : DateTimeOffset.MaxValue;
 

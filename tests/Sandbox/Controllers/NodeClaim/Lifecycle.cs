@@ -8,15 +8,15 @@ namespace EksAutoMode.Sandbox.Controllers.NodeClaim;
 /// Replacement capacity, as Auto Mode provides it when a node goes away under running workloads (Karpenter's
 /// provisioner + <c>nodeclaim.lifecycle</c>): for each NodeClaim that starts deleting, one NodeClaim of the same
 /// pool, instance type, zone and capacity type is created — only while the pool's <c>spec.limits</c> allow one more
-/// (usage as <see cref="NodePool.Counter"/> counts it); a pool at its limits launches nothing, and the launch is
-/// owed until the limits allow it (a resumed pool gets its capacity back). The new claim goes Launched (EC2
+/// (usage as <see cref="NodePool.Counter"/> counts it), once the Drain step has passed (when the evicted pods
+/// would be pending); a pool at its limits launches nothing, and the launch is owed until the limits allow it (a resumed pool gets its capacity back). The new claim goes Launched (EC2
 /// instance running, Node registered NotReady) after the Launch step and Registered/Initialized/Ready (Node Ready)
 /// after the Ready step.
 /// </summary>
 internal sealed class Lifecycle(NodePool.Counter counter) : IReconciler
 {
     private readonly HashSet<string> _seen = new(StringComparer.Ordinal);
-    private readonly List<(string Pool, NodeSpec Spec)> _owed = new();
+    private readonly List<(string Pool, NodeSpec Spec, DateTimeOffset Due)> _owed = new();
     private readonly Dictionary<string, (NodeSpec Spec, DateTimeOffset Created)> _launching = new(StringComparer.Ordinal);
     private bool _started;
 
@@ -41,11 +41,13 @@ internal sealed class Lifecycle(NodePool.Counter counter) : IReconciler
             if (!_seen.Add(claim["metadata"].Str("uid")!)) continue;
             var pool = claim["metadata"]?["labels"].Str("karpenter.sh/nodepool");
             if (pool == null || claim["status"].Str("providerID") == null) continue; // never launched: nothing to replace
-            _owed.Add((pool, SpecFrom(ctx, claim, pool)));
+            // The provisioner reacts to the pods the drain makes pending: the replacement is due once draining starts.
+            _owed.Add((pool, SpecFrom(ctx, claim, pool), ctx.Now + ctx.World.Steps.Drain));
         }
         for (var i = 0; i < _owed.Count; i++)
         {
-            var (pool, spec) = _owed[i];
+            var (pool, spec, due) = _owed[i];
+            if (ctx.Now < due) continue;
             var poolObj = ctx.Store.Collections[poolType].Get(pool);
             if (poolObj == null) { _owed.RemoveAt(i--); continue; }
             if (!Fits(ctx, poolObj, spec)) continue;

@@ -31,10 +31,17 @@ internal sealed class Termination : IReconciler
         var claimType = ctx.Type("karpenter.sh", "nodeclaims");
         if (claimType == null) return;
         foreach (var claim in ctx.Store.Collections[claimType].Items.Values.Where(c => c["metadata"].Str("deletionTimestamp") != null).ToList())
-            Terminate(ctx, claimType, claim);
+        {
+            // Step times run from when the deletion was seen (a deletionTimestamp written in the past skips nothing).
+            var uid = claim["metadata"].Str("uid") ?? claim["metadata"].Str("name")!;
+            if (!_seen.TryGetValue(uid, out var seen)) _seen[uid] = seen = ctx.Now;
+            Terminate(ctx, claimType, claim, seen);
+        }
     }
 
-    private static void Terminate(ReconcileContext ctx, ResourceType claimType, JsonObject claim)
+    private readonly Dictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
+
+    private static void Terminate(ReconcileContext ctx, ResourceType claimType, JsonObject claim, DateTimeOffset seen)
     {
         var now = ctx.Now;
         var nodeType = ctx.Type("", "nodes")!;
@@ -67,7 +74,7 @@ internal sealed class Termination : IReconciler
             {
                 var tgp = StepTimes.Duration(claim["spec"].Str("terminationGracePeriod"));
                 var forced = tgp is { } g && now >= deletedAt + g;
-                var draining = now >= deletedAt + ctx.World.Steps.Drain;
+                var draining = now >= seen + ctx.World.Steps.Drain;
                 foreach (var pod in Disruption.PodsIn(ctx.Store, null).Where(p => p["spec"].Str("nodeName") == nodeName && Drainable(p)).ToList())
                 {
                     remaining++;
@@ -98,7 +105,7 @@ internal sealed class Termination : IReconciler
                 }
             }
             var c = (JsonObject)claim.DeepClone();
-            var message = remaining == 0 ? "" : !((now >= deletedAt + ctx.World.Steps.Drain)) ? $"Draining {remaining} pod(s)" :
+            var message = remaining == 0 ? "" : now < seen + ctx.World.Steps.Drain ? $"Draining {remaining} pod(s)" :
                 blocked.Count > 0 ? $"Evictions blocked: {string.Join(", ", blocked)}" : $"Evicting {remaining} pod(s)";
             SetCondition(c, "Drained", remaining == 0 ? "True" : "False", remaining == 0 ? "Drained" : "Draining", message, now);
             if (remaining == 0)
