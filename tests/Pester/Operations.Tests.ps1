@@ -133,6 +133,13 @@ catch { 'ERRORID=' + `$_.FullyQualifiedErrorId }
         $err[0].Exception.Message | Should -Match "spot-pool.*not suspended"
     }
 
+    It 'takes pools from Get-AutoModeNodePool by property name' {
+        $err = $null
+        Get-AutoModeNodePool -KubeConfigPath $kc -Name spot-pool | Resume-AutoModeNodePool -KubeConfigPath $kc -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue
+        $err[0].FullyQualifiedErrorId | Should -BeLike 'NodePoolNotSuspended,*'
+        $err[0].TargetObject | Should -Be 'spot-pool'
+    }
+
     It 'an unknown pool is NodePoolNotFound' {
         $err = $null
         Suspend-AutoModeNodePool -Name no-such-pool -KubeConfigPath $kc -Confirm:$false -ErrorVariable err -ErrorAction SilentlyContinue

@@ -52,9 +52,9 @@ Describe 'Runbook samples against the sandbox' -Skip:$sandboxMissing {
     }
 
     It 'cron/systemd script exits 1 and names the pool when it fails' {
-        $r = Invoke-FreshPwsh "& '$dir/Invoke-NodePoolSchedule.ps1' -Action Start -ClusterName automode-eks -Region us-west-2 -NodePool spot-pool -ModulePath '$module'; 'EXIT=' + `$LASTEXITCODE"
-        $r.ExitCode | Should -Be 1
-        ($r.Output + $r.Error) -join ' ' | Should -Match 'NodePoolNotSuspended'
+        $r = Invoke-FreshPwsh "& '$dir/Invoke-NodePoolSchedule.ps1' -Action Start -ClusterName automode-eks -Region us-west-2 -NodePool spot-pool -ModulePath '$module' | ForEach-Object { 'RESULT=' + `$_.NodePool + '|' + `$_.ErrorId }; 'EXIT=' + `$LASTEXITCODE"
+        $r.Output | Should -Contain 'EXIT=1'
+        $r.Output | Should -Contain 'RESULT=spot-pool|NodePoolNotSuspended,EksAutoMode.Commands.ResumeAutoModeNodePoolCommand'
     }
 
     It 'Azure Automation runbook (ambient credentials outside Azure): Stop, then Start' {
