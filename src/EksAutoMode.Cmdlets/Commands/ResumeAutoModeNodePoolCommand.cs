@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using EksAutoMode.Engine;
 using EksAutoMode.Engine.Operations;
 using EksAutoMode.Infrastructure;
 
@@ -11,37 +10,19 @@ namespace EksAutoMode.Commands;
 /// an error.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Resume, "AutoModeNodePool", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-[OutputType(typeof(NodePoolSuspension))]
-public sealed class ResumeAutoModeNodePoolCommand : KubernetesChangeCmdlet
+[OutputType(typeof(EksAutoMode.NodePoolSuspension))]
+public sealed class ResumeAutoModeNodePoolCommand : NodePoolChangeCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("NodePool", "NodePoolName")]
-    [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = [];
-
-    protected override void ProcessRecord()
+    protected override void ProcessPool(string name, Engine.Operations.NodePoolSuspension suspension, string cluster)
     {
-        var connection = GetKubernetesConnection();
-        var suspension = new EksAutoMode.Engine.Operations.NodePoolSuspension(new KubernetesObjectClient(connection));
-        foreach (string raw in Name)
+        string plan = RunAws(ct => suspension.DescribeResumeAsync(name, ct));
+        if (!ShouldChange($"NodePool {name} ({cluster})", $"Resume: {plan}"))
         {
-            string name = raw.Trim();
-            try
-            {
-                string plan = RunAws(ct => suspension.DescribeResumeAsync(name, ct));
-                if (!ShouldChange($"NodePool {name} ({ClusterLabel(connection)})", $"Resume: {plan}"))
-                {
-                    continue;
-                }
-
-                NodePoolOperationResult result = RunAws(ct => suspension.ResumeAsync(name, ct));
-                WriteVerbose(result.Message);
-                WriteObject(SuspendAutoModeNodePoolCommand.ToOutput(result, ClusterLabel(connection)));
-            }
-            catch (EngineException ex)
-            {
-                WriteEngineError(ex);
-            }
+            return;
         }
+
+        NodePoolOperationResult result = RunAws(ct => suspension.ResumeAsync(name, ct));
+        WriteVerbose(result.Message);
+        WriteObject(ToOutput(result, cluster));
     }
 }

@@ -1,5 +1,4 @@
 using System.Management.Automation;
-using EksAutoMode.Engine;
 using EksAutoMode.Engine.Operations;
 using EksAutoMode.Infrastructure;
 
@@ -12,14 +11,9 @@ namespace EksAutoMode.Commands;
 /// non-interactive hosts unless -Confirm:$false.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Suspend, "AutoModeNodePool", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-[OutputType(typeof(NodePoolSuspension))]
-public sealed class SuspendAutoModeNodePoolCommand : KubernetesChangeCmdlet
+[OutputType(typeof(EksAutoMode.NodePoolSuspension))]
+public sealed class SuspendAutoModeNodePoolCommand : NodePoolChangeCmdlet
 {
-    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
-    [Alias("NodePool", "NodePoolName")]
-    [ValidateNotNullOrEmpty]
-    public string[] Name { get; set; } = [];
-
     /// <summary>Allows suspending the built-in system and general-purpose pools.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -32,62 +26,34 @@ public sealed class SuspendAutoModeNodePoolCommand : KubernetesChangeCmdlet
     [Parameter]
     public TimeSpan Timeout { get; set; } = TimeSpan.FromMinutes(15);
 
-    protected override void ProcessRecord()
+    protected override void ProcessPool(string name, Engine.Operations.NodePoolSuspension suspension, string cluster)
     {
-        var connection = GetKubernetesConnection();
-        var suspension = new EksAutoMode.Engine.Operations.NodePoolSuspension(new KubernetesObjectClient(connection));
-        foreach (string raw in Name)
+        if (Engine.Operations.NodePoolSuspension.BuiltInPools.Contains(name) && !Force)
         {
-            string name = raw.Trim();
-            try
+            // Refused before asking: the answer would not matter.
+            RunAws(ct => suspension.SuspendAsync(name, force: false, ct));
+        }
+
+        string plan = RunAws(ct => suspension.DescribeSuspendAsync(name, ct));
+        if (!ShouldChange($"NodePool {name} ({cluster})", $"Suspend: {plan}"))
+        {
+            return;
+        }
+
+        NodePoolOperationResult result = RunAws(ct => suspension.SuspendAsync(name, Force, ct));
+        WriteVerbose(result.Message);
+        if (Wait && result.RemainingNodeClaims > 0)
+        {
+            WriteProgress(new ProgressRecord(1, "Suspending NodePool " + name, $"Waiting for {result.RemainingNodeClaims} NodeClaim(s) to drain"));
+            result = RunAws(ct => suspension.WaitEmptyAsync(result, Timeout, ct));
+            CompleteProgress("Suspending NodePool " + name);
+            if (result.TimedOut)
             {
-                if (EksAutoMode.Engine.Operations.NodePoolSuspension.BuiltInPools.Contains(name) && !Force)
-                {
-                    // Refused before asking: the answer would not matter.
-                    RunAws(ct => suspension.SuspendAsync(name, force: false, ct));
-                }
-
-                string plan = RunAws(ct => suspension.DescribeSuspendAsync(name, ct));
-                if (!ShouldChange($"NodePool {name} ({ClusterLabel(connection)})", $"Suspend: {plan}"))
-                {
-                    continue;
-                }
-
-                NodePoolOperationResult result = RunAws(ct => suspension.SuspendAsync(name, Force, ct));
-                WriteVerbose(result.Message);
-                if (Wait && result.RemainingNodeClaims > 0)
-                {
-                    WriteProgress(new ProgressRecord(1, "Suspending NodePool " + name, $"Waiting for {result.RemainingNodeClaims} NodeClaim(s) to drain"));
-                    result = RunAws(ct => suspension.WaitEmptyAsync(result, Timeout, ct));
-                    CompleteProgress("Suspending NodePool " + name);
-                    if (result.TimedOut)
-                    {
-                        WriteError("NodePoolDrainTimeout", ErrorCategory.OperationTimeout, $"NodePool '{name}': {result.Message}", name,
-                            "Resolve the PodDisruptionBudget or karpenter.sh/do-not-disrupt pods listed, or wait longer; Auto Mode finishes the drain on its own.");
-                    }
-                }
-
-                WriteObject(ToOutput(result, ClusterLabel(connection)));
-            }
-            catch (EngineException ex)
-            {
-                WriteEngineError(ex);
+                WriteError("NodePoolDrainTimeout", ErrorCategory.OperationTimeout, $"NodePool '{name}': {result.Message}", name,
+                    "Resolve the PodDisruptionBudget or karpenter.sh/do-not-disrupt pods listed, or wait longer; Auto Mode finishes the drain on its own.");
             }
         }
-    }
 
-    internal static EksAutoMode.NodePoolSuspension ToOutput(NodePoolOperationResult r, string cluster) => new()
-    {
-        ClusterName = cluster,
-        Name = r.NodePool,
-        Action = r.Action,
-        OriginalLimits = r.OriginalLimits,
-        OriginalReplicas = r.OriginalReplicas,
-        SuspendedAt = r.SuspendedAt,
-        NodeClaimsDeleted = r.NodeClaimsDeleted,
-        RemainingNodeClaims = r.RemainingNodeClaims,
-        HeldBy = r.HeldBy.ToArray(),
-        TimedOut = r.TimedOut,
-        Message = r.Message,
-    };
+        WriteObject(ToOutput(result, cluster));
+    }
 }

@@ -95,3 +95,47 @@ public abstract class KubernetesChangeCmdlet : KubernetesCmdlet
     /// <summary>A name for the cluster in output: -ClusterName, the kubeconfig context, or the server.</summary>
     protected string ClusterLabel(EksAutoMode.Engine.Kubernetes.KubernetesConnection c) => c.ClusterName ?? c.Context ?? c.Server;
 }
+
+/// <summary>Base of the cmdlets that change NodePools by name (-Name, pipeline by value or property name).</summary>
+public abstract class NodePoolChangeCmdlet : KubernetesChangeCmdlet
+{
+    [Parameter(Mandatory = true, Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [Alias("NodePool", "NodePoolName")]
+    [ValidateNotNullOrEmpty]
+    public string[] Name { get; set; } = [];
+
+    protected override void ProcessRecord()
+    {
+        var connection = GetKubernetesConnection();
+        var suspension = new EksAutoMode.Engine.Operations.NodePoolSuspension(new EksAutoMode.Engine.Operations.KubernetesObjectClient(connection));
+        foreach (string raw in Name)
+        {
+            try
+            {
+                ProcessPool(raw.Trim(), suspension, ClusterLabel(connection));
+            }
+            catch (EksAutoMode.Engine.EngineException ex)
+            {
+                WriteEngineError(ex);
+            }
+        }
+    }
+
+    /// <summary>One pool; engine errors become non-terminating errors for that pool.</summary>
+    protected abstract void ProcessPool(string name, EksAutoMode.Engine.Operations.NodePoolSuspension suspension, string cluster);
+
+    protected static EksAutoMode.NodePoolSuspension ToOutput(EksAutoMode.Engine.Operations.NodePoolOperationResult r, string cluster) => new()
+    {
+        ClusterName = cluster,
+        Name = r.NodePool,
+        Action = r.Action,
+        OriginalLimits = r.OriginalLimits,
+        OriginalReplicas = r.OriginalReplicas,
+        SuspendedAt = r.SuspendedAt,
+        NodeClaimsDeleted = r.NodeClaimsDeleted,
+        RemainingNodeClaims = r.RemainingNodeClaims,
+        HeldBy = r.HeldBy.ToArray(),
+        TimedOut = r.TimedOut,
+        Message = r.Message,
+    };
+}
