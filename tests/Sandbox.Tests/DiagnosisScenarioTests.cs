@@ -4,25 +4,6 @@ using EksAutoMode.Sandbox.Core;
 
 namespace EksAutoMode.Sandbox.Tests;
 
-public sealed class DiagnosisFixture : IAsyncLifetime
-{
-    internal SandboxHost Host = null!;
-    internal TestClient Client = null!;
-
-    public Task InitializeAsync()
-    {
-        Host = SandboxHost.Start("diagnosis");
-        Client = new TestClient(Host);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        Client.Dispose();
-        await Host.DisposeAsync();
-    }
-}
-
 /// <summary>The diagnosis scenario says each case the way Karpenter / Auto Mode write it (the names the inventory tests use).</summary>
 public class DiagnosisScenarioTests(DiagnosisFixture f) : IClassFixture<DiagnosisFixture>
 {
@@ -139,23 +120,9 @@ public class DiagnosisScenarioTests(DiagnosisFixture f) : IClassFixture<Diagnosi
 }
 
 /// <summary>The pool counter over a generated fleet: writes to generated nodes/claims are accounted for exactly.</summary>
-public class GeneratedCounterTests : IAsyncLifetime
+public class GeneratedCounterTests() : ScenarioFixture("automode", generateNodes: 300, podsPerNode: 3)
 {
-    private SandboxHost _host = null!;
-    private TestClient C = null!;
-
-    public Task InitializeAsync()
-    {
-        _host = SandboxHost.Start("automode", generateNodes: 300, podsPerNode: 3);
-        C = new TestClient(_host);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        C.Dispose();
-        await _host.DisposeAsync();
-    }
+    private TestClient C => Client;
 
     [Fact]
     public async Task Deleting_a_generated_pair_and_patching_a_generated_node_move_the_counters()

@@ -96,28 +96,6 @@ public class GeneratedFleetTests(GeneratedFixture f) : IClassFixture<GeneratedFi
 }
 
 /// <summary>Node, NodeClaim, EC2, IAM and EKS fidelity on the mixed fleet, read by our client and by kubectl / the aws CLI.</summary>
-public sealed class MixedTlsFixture : IAsyncLifetime
-{
-    internal SandboxHost Host = null!;
-    internal TestClient Client = null!;
-    internal RealClients Real = null!;
-
-    public Task InitializeAsync()
-    {
-        Host = SandboxHost.Start("mixed", tls: true);
-        Client = new TestClient(Host, new SocketsHttpHandler { UseProxy = false, SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } });
-        Real = new RealClients(Host);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        Real.Dispose();
-        Client.Dispose();
-        await Host.DisposeAsync();
-    }
-}
-
 public class MixedFleetTests(MixedTlsFixture f) : IClassFixture<MixedTlsFixture>
 {
     private TestClient C => f.Client;
