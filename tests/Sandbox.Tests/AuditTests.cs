@@ -5,30 +5,6 @@ using EksAutoMode.Sandbox.Core;
 
 namespace EksAutoMode.Sandbox.Tests;
 
-/// <summary>TLS automode sandbox of its own (tests here write), with the real clients.</summary>
-public sealed class TlsAutomodeFixture : IAsyncLifetime
-{
-    internal SandboxHost Host = null!;
-    internal TestClient Client = null!;
-    internal RealClients Real = null!;
-
-    public Task InitializeAsync()
-    {
-        Host = SandboxHost.Start("automode", tls: true);
-        var handler = new SocketsHttpHandler { UseProxy = false, SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } };
-        Client = new TestClient(Host, handler);
-        Real = new RealClients(Host);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        Real.Dispose();
-        Client.Dispose();
-        await Host.DisposeAsync();
-    }
-}
-
 /// <summary>What the audit found: JSON patch answered 500, a malformed label selector 200; DescribeSpotPriceHistory's wire shape.</summary>
 public class AuditTests(TlsAutomodeFixture f) : IClassFixture<TlsAutomodeFixture>
 {

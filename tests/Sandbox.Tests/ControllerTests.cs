@@ -5,23 +5,9 @@ using EksAutoMode.Sandbox.Core;
 namespace EksAutoMode.Sandbox.Tests;
 
 /// <summary>The controller layer: NodePool status.resources follows the pool's nodes (Karpenter's nodepool.counter).</summary>
-public class ControllerTests : IAsyncLifetime
+public class ControllerTests() : ScenarioFixture("automode")
 {
-    private SandboxHost _host = null!;
-    private TestClient C = null!;
-
-    public Task InitializeAsync()
-    {
-        _host = SandboxHost.Start("automode");
-        C = new TestClient(_host);
-        return Task.CompletedTask;
-    }
-
-    public async Task DisposeAsync()
-    {
-        C.Dispose();
-        await _host.DisposeAsync();
-    }
+    private TestClient C => Client;
 
     private async Task<JsonNode> Pool(string name) => await C.KubeJson("/apis/karpenter.sh/v1/nodepools/" + name);
 
@@ -54,7 +40,7 @@ public class ControllerTests : IAsyncLifetime
     public async Task A_quiet_cluster_changes_no_resourceVersion()
     {
         var first = await C.KubeJson("/apis/karpenter.sh/v1/nodepools");
-        _host.World.Clusters[0].Controllers!.ReconcileAll();
+        Host.World.Clusters[0].Controllers!.ReconcileAll();
         // A write the counter does not care about (a label on a ConfigMap-free object: the NodeClass) leaves pools alone.
         var r = await C.KubeSend(HttpMethod.Patch, "/apis/eks.amazonaws.com/v1/nodeclasses/default", "{\"metadata\":{\"labels\":{\"team\":\"sre\"}}}", "application/merge-patch+json");
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
