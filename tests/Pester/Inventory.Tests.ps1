@@ -213,3 +213,76 @@ Describe 'NodePools, NodeClasses and NodeClaims' -Skip:$sandboxMissing {
         finally { Stop-EksSandbox -Sandbox $sb2 }
     }
 }
+
+Describe 'Every compute type and every diagnosis code (fleet scenario)' -Skip:$sandboxMissing {
+    BeforeAll {
+        $script:fleet = Start-EksSandbox -Scenario (Join-Path $PSScriptRoot 'TestData/Inventory/fleet.scenario.yaml') -Seed 5
+        $script:fa = @{ EndpointUrl = $script:fleet.awsEndpointUrl; Region = 'us-west-2'; AccessKey = $script:fleet.accessKeyId; SecretKey = $script:fleet.secretAccessKey }
+        $script:fleetNodes = @(Get-AutoModeNode fleet-eks @fa)
+    }
+    AfterAll { if ($script:fleet) { Stop-EksSandbox -Sandbox $script:fleet } }
+
+    It 'tells every compute type apart without looking at names' {
+        $types = $script:fleetNodes | Group-Object ComputeType -AsHashTable -AsString
+        foreach ($t in 'AutoMode', 'ManagedNodeGroup', 'SelfManaged', 'Karpenter', 'Fargate', 'Hybrid') { $types[$t] | Should -Not -BeNullOrEmpty -Because $t }
+        $types['SelfManaged'].InstanceId | Should -Be 'i-0f30000000000c001'
+        $types['Fargate'].FargateProfile | Should -Be 'fp-batch'
+        foreach ($n in $types['Fargate'] + $types['Hybrid']) {
+            $n.FeeApplies | Should -BeFalse
+            $n.HourlyPrice | Should -BeNullOrEmpty
+            $n.PriceSource | Should -Be ([EksAutoMode.NodePriceSource]::None)
+        }
+        ($script:fleetNodes | Where-Object FeeApplies).Name | Sort-Object | Should -Be @($types['AutoMode'].Name | Sort-Object)
+        ($script:fleetNodes | Where-Object Name -EQ 'i-0f10000000000a003').Cordoned | Should -BeTrue
+        ($script:fleetNodes | Where-Object Name -EQ 'i-0f10000000000a004').LaunchType | Should -Be 'AutoModeCustom'
+        @($script:fleetNodes | Where-Object TimeToExpiry -LT '2.00:00:00').Name | Should -Be @('i-0f10000000000a002')
+    }
+
+    It 'Get-AutoModeNode | Measure-AutoModeCost charges the fee for the Auto Mode nodes only (Fargate and hybrid filtered)' {
+        $null = Update-AutoModePriceCache -Region us-west-2 @fa
+        $priced = @(Get-AutoModeNode fleet-eks @fa | Where-Object InstanceType)
+        $byHand = ($priced | Where-Object FeeApplies | Measure-Object FeeHourly -Sum).Sum
+        $summary = $priced | Measure-AutoModeCost -Period Hour -Summary
+        $summary.FeeCost | Should -Be $byHand
+        $summary.FeeInstanceCount | Should -Be 4
+    }
+
+    It 'reports each diagnosis code on the object the scenario built for it' {
+        $claims = @(Get-AutoModeNodeClaim fleet-eks @fa)
+        $pools = @(Get-AutoModeNodePool fleet-eks @fa)
+        $classes = @(Get-AutoModeNodeClass fleet-eks @fa)
+        $expected = [ordered]@{
+            'tagged-x7kqf' = 'LaunchTagPermissionDenied'; 'broken-ip001' = 'LaunchInstanceProfileDenied'; 'general-purpose-ice01' = 'InsufficientCapacity'
+            'general-purpose-unauth' = 'LaunchUnauthorized'; 'sg-class-wait1' = 'WaitingForNodeClass'; 'orphan-nc001' = 'NodeClassMissing'
+            'general-purpose-lf001' = 'LaunchFailed'; 'general-purpose-reg01' = 'RegistrationTimeout'; 'general-purpose-drift' = 'Drifted'
+            'general-purpose-exp01' = 'ExpiringSoon'; 'general-purpose-del01' = 'Disrupting'
+        }
+        foreach ($name in $expected.Keys) { ($claims | Where-Object Name -EQ $name).Diagnosis.Code | Should -Be $expected[$name] -Because $name }
+        $poolCodes = @{ full = 'NodePoolAtLimit'; broken = 'NodePoolNodeClassNotReady'; orphan = 'NodePoolNodeClassMissing'; unhealthy = 'NodePoolNotReady'; flaky = 'NodeRegistrationUnhealthy' }
+        foreach ($name in $poolCodes.Keys) { ($pools | Where-Object Name -EQ $name).Diagnosis.Code | Should -Be $poolCodes[$name] -Because $name }
+        $classCodes = @{ 'broken-class' = 'NodeClassInstanceProfileNotReady'; 'subnet-class' = 'NodeClassSubnetsNotReady'; 'sg-class' = 'NodeClassSecurityGroupsNotReady'; 'validating-class' = 'NodeClassNotReady' }
+        foreach ($name in $classCodes.Keys) { ($classes | Where-Object Name -EQ $name).Diagnosis.Code | Should -Be $classCodes[$name] -Because $name }
+        @($pools | Where-Object Name -In 'system', 'general-purpose', 'tagged').Diagnosis | Should -BeNullOrEmpty
+        ($pools | Where-Object Name -EQ 'full').AtLimit | Should -BeTrue
+        # Every code of the catalogue is seen on some object of this scenario.
+        $seen = @($claims.Diagnosis.Code) + @($pools.Diagnosis.Code) + @($classes.Diagnosis.Code) | Sort-Object -Unique
+        $seen.Count | Should -Be 20
+    }
+
+    It 'stops promptly when the pipeline is stopped (Ctrl+C)' {
+        Set-EksSandboxFault -Sandbox $script:fleet -Faults 'k8s:list:*=latency:20000'
+        try {
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript("Import-Module '$($env:EKSAUTOMODE_MODULE_PATH)'; Get-AutoModeNode fleet-eks -Region us-west-2 -EndpointUrl '$($script:fleet.awsEndpointUrl)' -AccessKey '$($script:fleet.accessKeyId)' -SecretKey '$($script:fleet.secretAccessKey)'")
+            $async = $ps.BeginInvoke()
+            Start-Sleep -Seconds 3
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $sw.Stop()
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 5   # generous hang guard; the target is under 1 s
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $ps.Dispose()
+        }
+        finally { Set-EksSandboxFault -Sandbox $script:fleet -Faults '' }
+    }
+}
