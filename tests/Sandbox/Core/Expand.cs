@@ -312,8 +312,8 @@ internal static class NodeFactory
         {
             meta["deletionTimestamp"] = J.Iso(w.Now - del);
             meta["deletionGracePeriodSeconds"] = 0;
-            conds.Add(ClaimCond("DisruptionReason", "True", s.DeletionReason.Length > 0 ? s.DeletionReason : "Drifted", "", w.Now - del));
-            conds.Add(ClaimCond("InstanceTerminating", "Unknown", "AwaitingReconciliation", "object is awaiting reconciliation", w.Now - del));
+            // Disruption (drift, consolidation …) marks the claim first; expiry and a plain delete do not.
+            if (s.DeletionReason.Length > 0) conds.Add(ClaimCond("DisruptionReason", "True", s.DeletionReason, "", w.Now - del));
         }
         return new JsonObject
         {
@@ -803,7 +803,7 @@ internal sealed class ExpandContext(World w, Cluster c)
             var since = w.Now - Ago(del.Str("since") ?? "10m");
             meta["deletionTimestamp"] = J.Iso(since);
             meta["deletionGracePeriodSeconds"] = 0;
-            defaults.Add(NodeFactory.ClaimCond("DisruptionReason", "True", del.Str("reason") ?? "Drifted", "", since));
+            if (del.Str("reason") is { } why) defaults.Add(NodeFactory.ClaimCond("DisruptionReason", "True", why, "", since));
         }
         var conds = NodeFactory.MergeConditions(defaults, n["conditions"] as JsonArray);
         if (!conds.Any(x => x.Str("type") == "Ready"))
@@ -817,6 +817,24 @@ internal sealed class ExpandContext(World w, Cluster c)
             conds = NodeFactory.MergeConditions(conds.Select(x => (JsonObject)x!.DeepClone()).Append(ready), null);
         }
         status["conditions"] = conds;
+        // Events the provisioner published about the claim (e.g. InsufficientCapacityError before it deleted the claim).
+        foreach (var e in n.Arr("events"))
+            Add(new JsonObject
+            {
+                ["apiVersion"] = "v1",
+                ["kind"] = "Event",
+                ["metadata"] = new JsonObject { ["name"] = $"{name}.{Ids.Hex("ev" + name + e.Str("reason"), 16)}", ["namespace"] = "default", ["creationTimestamp"] = J.Iso(t) },
+                ["involvedObject"] = new JsonObject { ["apiVersion"] = "karpenter.sh/v1", ["kind"] = "NodeClaim", ["name"] = name, ["uid"] = Ids.Uid($"nodeclaims.karpenter.sh//{name}") },
+                ["reason"] = e.Str("reason"),
+                ["message"] = e.Str("message"),
+                ["type"] = e.Str("type") ?? "Warning",
+                ["count"] = e.Long("count") ?? 1,
+                ["firstTimestamp"] = J.Iso(t),
+                ["lastTimestamp"] = J.Iso(t.AddSeconds(2)),
+                ["source"] = new JsonObject { ["component"] = e.Str("source") ?? (auto ? "eks-auto-mode/compute" : "karpenter") },
+                ["reportingComponent"] = e.Str("source") ?? (auto ? "eks-auto-mode/compute" : "karpenter"),
+                ["reportingInstance"] = "",
+            });
         Add(new JsonObject
         {
             ["apiVersion"] = "karpenter.sh/v1",

@@ -260,6 +260,7 @@ internal static class ScenarioLoader
         foreach (var a in c.Arr("addons")) ctx.Addon((JsonObject)a!);
         foreach (var a in c.Arr("accessEntries")) ctx.AccessEntry((JsonObject)a!);
         ctx.FinishNodePoolStatus();
+        foreach (var gone in c.Strings("iamMissingInstanceProfiles")) w.InstanceProfiles.Remove(gone); // deleted behind the NodeClass's back
         cl.Hosts = ctx.Hosts;
         cl.PodsPerNode = c.Long("podsPerNode") is { } ppn ? (int)ppn : null;
         cl.DaemonSets = (int)(c.Long("daemonSets") ?? 2);
