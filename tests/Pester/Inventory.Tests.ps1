@@ -60,7 +60,7 @@ Describe 'Get-AutoModeNode on a mixed fleet' -Skip:$sandboxMissing {
     It 'classifies every node from labels and EC2 facts, and charges the fee only where Auto Mode launched the instance' {
         $byName = @{}; foreach ($n in $script:nodes) { $byName[$n.Name] = $n }
         $auto = @($script:nodes | Where-Object ComputeType -EQ AutoMode)
-        $auto.Name | Sort-Object | Should -Be @('i-0aa0000000000a001', 'i-0aa0000000000a002', 'i-0aa0000000000a003')
+        $auto.Name | Sort-Object | Should -Be @('i-0aa0000000000a001', 'i-0aa0000000000a002', 'i-0aa0000000000a003', 'i-0aa0000000000a004', 'i-0aa0000000000a005')
         @($script:nodes | Where-Object ComputeType -EQ ManagedNodeGroup).NodeGroup | Sort-Object -Unique | Should -Be 'legacy-ng'
         @($script:nodes | Where-Object ComputeType -EQ ManagedNodeGroup).Count | Should -Be 2
         $karpenter = @($script:nodes | Where-Object ComputeType -EQ Karpenter)
@@ -75,6 +75,11 @@ Describe 'Get-AutoModeNode on a mixed fleet' -Skip:$sandboxMissing {
         $byName['i-0aa0000000000a001'].NodePool | Should -Be 'system'
         $byName['i-0aa0000000000a001'].LaunchType | Should -Be 'AutoModeBuiltIn'
         $byName['i-0aa0000000000a001'].Architecture | Should -Be 'arm64'
+        $byName['i-0aa0000000000a005'].Drifted | Should -BeTrue
+        $byName['i-0aa0000000000a004'].LaunchType | Should -Be 'AutoModeCustom'
+        ($script:nodes | Where-Object NodeGroup -EQ 'legacy-ng' | Where-Object Cordoned).Count | Should -Be 1
+        foreach ($t in 'SelfManaged', 'Fargate', 'Hybrid') { @($script:nodes | Where-Object ComputeType -EQ $t).Count | Should -BeGreaterThan 0 -Because $t }
+        ($script:nodes | Where-Object ComputeType -EQ Fargate)[0].FargateProfile | Should -Be 'fp-jobs'
     }
 
     It 'reports the same nodes, instance types, zones and pods per node as kubectl and the aws CLI' -Skip:$noCli {
@@ -122,7 +127,9 @@ Describe 'Get-AutoModeNode on a mixed fleet' -Skip:$sandboxMissing {
     }
 
     It 'prices spot nodes from DescribeSpotPriceHistory and on-demand nodes from the catalogue' {
-        $spot = $script:nodes | Where-Object CapacityType -EQ Spot
+        $spot = $script:nodes | Where-Object ComputeType -EQ Karpenter
+        $spot.CapacityType | Should -Be ([EksAutoMode.NodeCapacity]::Spot)
+        @($script:nodes | Where-Object CapacityType -EQ Spot | Where-Object PriceSource -NE SpotPriceHistory).Count | Should -Be 0
         $spot.PriceSource | Should -Be ([EksAutoMode.NodePriceSource]::SpotPriceHistory)
         $history = (Invoke-AwsCli @('ec2', 'describe-spot-price-history', '--instance-types', $spot.InstanceType, '--availability-zone', $spot.Zone,
                 '--product-descriptions', 'Linux/UNIX', '--start-time', (Get-Date).ToUniversalTime().ToString('o'))).SpotPriceHistory |
@@ -133,7 +140,8 @@ Describe 'Get-AutoModeNode on a mixed fleet' -Skip:$sandboxMissing {
 
     It 'Get-AutoModeNode | Measure-AutoModeCost charges the fee of the Auto Mode nodes only' {
         $null = Update-AutoModePriceCache -Region us-west-2 @aws
-        $priced = @(Get-AutoModeNode -ClusterName mixed-eks @aws | Where-Object InstanceType)
+        $priced = @(Get-AutoModeNode -ClusterName mixed-eks @aws | Where-Object { $null -ne $_.HourlyPrice })
+        ($priced | Where-Object FeeApplies).Count | Should -Be 5
         $byHand = ($priced | Where-Object FeeApplies | Measure-Object FeeHourly -Sum).Sum
         $byHand | Should -BeGreaterThan 0
         $summary = $priced | Measure-AutoModeCost -Period Hour -Summary
@@ -145,8 +153,8 @@ Describe 'Get-AutoModeNode on a mixed fleet' -Skip:$sandboxMissing {
     It 'reads cluster objects from the pipeline, by value and by property name' {
         @('mixed-eks' | Get-AutoModeNode @aws).Count | Should -Be $script:nodes.Count
         @([pscustomobject]@{ Name = 'mixed-eks' } | Get-AutoModeNode @aws).Count | Should -Be $script:nodes.Count
-        @(Get-AutoModeCluster -Name mixed-eks @aws | Get-AutoModeNode @aws -ComputeType AutoMode).Count | Should -Be 3
-        @(Get-AutoModeNode mixed-eks @aws -Name 'i-0aa*' -NodePool general-purpose).Name | Sort-Object | Should -Be @('i-0aa0000000000a002', 'i-0aa0000000000a003')
+        @(Get-AutoModeCluster -Name mixed-eks @aws | Get-AutoModeNode @aws -ComputeType AutoMode).Count | Should -Be 5
+        @(Get-AutoModeNode mixed-eks @aws -Name 'i-0aa*' -NodePool general-purpose).Name | Sort-Object | Should -Be @('i-0aa0000000000a002', 'i-0aa0000000000a003', 'i-0aa0000000000a005')
     }
 
     It 'one failing cluster is one non-terminating error while the others complete' {
@@ -271,6 +279,27 @@ Describe 'Every compute type and every diagnosis code (fleet scenario)' -Skip:$s
         # Every code of the catalogue is seen on some object of this scenario.
         $seen = @($claims.Diagnosis.Code) + @($pools.Diagnosis.Code) + @($classes.Diagnosis.Code) | Sort-Object -Unique
         $seen.Count | Should -Be 20
+    }
+
+    It 'diagnoses the sandbox''s own diagnosis scenario (conditions and events as Karpenter writes them)' {
+        $d = Start-EksSandbox -Scenario diagnosis -Seed 2
+        try {
+            $da = @{ EndpointUrl = $d.awsEndpointUrl; Region = $d.region; AccessKey = $d.accessKeyId; SecretKey = $d.secretAccessKey }
+            $claims = @(Get-AutoModeNodeClaim diagnosis-eks @da)
+            $codes = @{}; foreach ($c in $claims) { $codes[$c.Name] = @($c.Diagnosis.Code) }
+            $codes['tagged-pool-x7kqf'] | Should -Contain 'LaunchTagPermissionDenied'
+            $codes['badprofile-pool-k4r8d'] | Should -Contain 'LaunchInstanceProfileDenied'
+            $codes['norole-pool-p9w2c'] | Should -Contain 'LaunchUnauthorized'
+            $codes['spot-arm-pool-m7kq2'] | Should -Contain 'InsufficientCapacity'
+            $codes['stuck-pool-r2d9v'] | Should -Contain 'RegistrationTimeout'
+            $codes['general-purpose-drft1'] | Should -Contain 'Drifted'
+            $codes['general-purpose-drft2'] | Should -Contain 'Disrupting'
+            $pools = @(Get-AutoModeNodePool diagnosis-eks @da)
+            ($pools | Where-Object Name -EQ 'capped-pool').Diagnosis.Code | Should -Contain 'NodePoolAtLimit'
+            ($pools | Where-Object Name -EQ 'nosubnet-pool').Diagnosis.Code | Should -Contain 'NodePoolNodeClassNotReady'
+            (Get-AutoModeNodeClass diagnosis-eks @da -Name nosubnet-class).Diagnosis.Code | Should -Contain 'NodeClassSubnetsNotReady'
+        }
+        finally { Stop-EksSandbox -Sandbox $d }
     }
 
     It 'stops promptly when the pipeline is stopped (Ctrl+C)' {
