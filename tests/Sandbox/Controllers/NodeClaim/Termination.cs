@@ -30,16 +30,26 @@ internal sealed class Termination : IReconciler
     {
         var claimType = ctx.Type("karpenter.sh", "nodeclaims");
         if (claimType == null) return;
-        foreach (var claim in ctx.Store.Collections[claimType].Items.Values.Where(c => c["metadata"].Str("deletionTimestamp") != null).ToList())
+        var deleting = ctx.Store.Collections[claimType].Items.Values.Where(c => c["metadata"].Str("deletionTimestamp") != null).ToList();
+        if (!_started)
+        {
+            // Claims a scenario shows mid-deletion stay as written (a stuck termination is a case to read, not to finish).
+            foreach (var c in deleting) _scenario.Add(c["metadata"].Str("uid") ?? c["metadata"].Str("name")!);
+            _started = true;
+        }
+        foreach (var claim in deleting)
         {
             // Step times run from when the deletion was seen (a deletionTimestamp written in the past skips nothing).
             var uid = claim["metadata"].Str("uid") ?? claim["metadata"].Str("name")!;
+            if (_scenario.Contains(uid)) continue;
             if (!_seen.TryGetValue(uid, out var seen)) _seen[uid] = seen = ctx.Now;
             Terminate(ctx, claimType, claim, seen);
         }
     }
 
     private readonly Dictionary<string, DateTimeOffset> _seen = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _scenario = new(StringComparer.Ordinal);
+    private bool _started;
 
     private static void Terminate(ReconcileContext ctx, ResourceType claimType, JsonObject claim, DateTimeOffset seen)
     {
