@@ -196,6 +196,9 @@ internal sealed class FieldSelector
         return sel;
     }
 
+    /// <summary>The value of an equality term on <paramref name="field"/>, if the selector has one.</summary>
+    public string? EqualityValue(string field) => _terms.FirstOrDefault(t => t.Field == field && t.Equal).Value;
+
     public bool Matches(JsonObject o) => _terms.All(t =>
     {
         JsonNode? cur = o;
