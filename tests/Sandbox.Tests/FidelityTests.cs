@@ -201,7 +201,7 @@ public class MixedFleetTests(MixedTlsFixture f) : IClassFixture<MixedTlsFixture>
                 Assert.Contains(claim["status"]!["conditions"]!.AsArray(), c => c.Str("type") == t && c.Str("status") == "True");
         }
         var drifted = Assert.Single(claims, c => c["status"]!["conditions"]!.AsArray().Any(x => x.Str("type") == "Drifted"));
-        Assert.Equal("system-d7f2k", drifted["metadata"].Str("name"));
+        Assert.Equal("general-purpose-d7f2k", drifted["metadata"].Str("name"));
         Assert.Equal("NodePoolDrifted", drifted["status"]!["conditions"]!.AsArray().Single(x => x.Str("type") == "Drifted").Str("reason"));
         Assert.Equal("168h", Assert.Single(claims, c => c["metadata"].Str("name") == "batch-spot-q8r5w")["spec"].Str("expireAfter"));
     }
