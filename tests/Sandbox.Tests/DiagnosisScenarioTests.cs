@@ -59,6 +59,17 @@ public class DiagnosisScenarioTests(DiagnosisFixture f) : IClassFixture<Diagnosi
     }
 
     [Fact]
+    public async Task Events_select_by_type_reason_and_source_as_on_the_apiserver()
+    {
+        var warnings = (await C.KubeJson("/api/v1/events?fieldSelector=type%3DWarning,involvedObject.kind%3DNodeClaim"))["items"]!.AsArray();
+        Assert.Equal("spot-arm-pool-m7kq2", Assert.Single(warnings)!["involvedObject"].Str("name"));
+        Assert.Equal(3, (await C.KubeJson("/api/v1/events?fieldSelector=reason%3DFailedScheduling"))["items"]!.AsArray().Count);
+        Assert.Equal(4, (await C.KubeJson("/api/v1/events?fieldSelector=source%3Deks-auto-mode%2Fcompute"))["items"]!.AsArray().Count);
+        Assert.Empty((await C.KubeJson("/api/v1/events?fieldSelector=type%3DNormal"))["items"]!.AsArray());
+        Assert.Equal(HttpStatusCode.BadRequest, (await C.KubeGet("/api/v1/events?fieldSelector=message%3Dx")).StatusCode);
+    }
+
+    [Fact]
     public async Task Registration_that_never_completes_has_an_instance_but_no_node()
     {
         var c = await Claim("stuck-pool-r2d9v");

@@ -64,6 +64,29 @@ public class GeneratedFleetTests(GeneratedFixture f) : IClassFixture<GeneratedFi
         Assert.Equal(4, page["items"]!.AsArray().Count);
         Assert.NotNull(page["metadata"].Str("continue"));
         Assert.Null(page["metadata"]!["remainingItemCount"]); // the apiserver gives no count for filtered lists
+        // Paging 4 at a time gives the same 10 pods in the same order; a namespace-scoped query finds its share.
+        var small = new List<string>();
+        string? cont = null;
+        do
+        {
+            var p = await C.KubeJson("/api/v1/pods?fieldSelector=spec.nodeName%3D" + node + "&limit=4" + (cont == null ? "" : "&continue=" + Uri.EscapeDataString(cont)));
+            small.AddRange(p["items"]!.AsArray().Select(x => x!["metadata"].Str("namespace") + "/" + x!["metadata"].Str("name")));
+            cont = p["metadata"].Str("continue");
+        } while (cont != null);
+        Assert.Equal(pods.Select(x => x["metadata"].Str("namespace") + "/" + x["metadata"].Str("name")), small);
+        var shop = (await C.KubeJson("/api/v1/namespaces/shop/pods?fieldSelector=spec.nodeName%3D" + node))["items"]!.AsArray();
+        Assert.Equal(pods.Count(p => p["metadata"].Str("namespace") == "shop"), shop.Count);
+        // The same node's pods found by scanning one page of the unfiltered list agree with the indexed answer.
+        var firstPage = (await C.KubeJson("/api/v1/pods?limit=500"))["items"]!.AsArray();
+        var scanned = firstPage.Where(p => p!["spec"].Str("nodeName") == Generator.InstanceId(3)).Select(p => p!["metadata"].Str("name")).ToList();
+        var indexed = (await C.KubeJson("/api/v1/pods?fieldSelector=spec.nodeName%3D" + Generator.InstanceId(3)))["items"]!.AsArray()
+            .Where(p => string.CompareOrdinal(p!["metadata"].Str("namespace") + "/" + p["metadata"].Str("name"), firstPage[^1]!["metadata"].Str("namespace") + "/" + firstPage[^1]!["metadata"].Str("name")) <= 0)
+            .Select(p => p!["metadata"].Str("name")).ToList();
+        Assert.Equal(scanned, indexed);
+        // A scenario node's own (stored) pods are still found.
+        var sys = (await C.KubeJson("/api/v1/pods?fieldSelector=spec.nodeName%3Di-0ea0ba0f8ef9ad609"))["items"]!.AsArray();
+        Assert.NotEmpty(sys);
+        Assert.All(sys, p => Assert.Equal("i-0ea0ba0f8ef9ad609", p!["spec"].Str("nodeName")));
     }
 
     [Fact]

@@ -166,9 +166,9 @@ internal sealed class Ec2(World w)
 
     private JsonObject? Virtual(string id, string region)
     {
-        if (w.VirtualInstances == null || w.VirtualInstancesRegion != region || !id.StartsWith("i-0f", StringComparison.Ordinal)) return null;
-        if (!long.TryParse(id[4..], NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var n) || n >= w.VirtualInstances.Count) return null;
-        return w.VirtualInstances.Create((int)n);
+        if (w.VirtualInstances == null || w.VirtualInstancesRegion != region) return null;
+        var n = Generator.IndexOf(id);
+        return n >= 0 && n < w.VirtualInstances.Count ? w.VirtualInstances.Create(n) : null;
     }
 
     private AwsResponse DescribeInstanceTypes(AwsRequest a)

@@ -90,6 +90,10 @@ internal static class Generator
     }
 
     public static string InstanceId(int i) => $"i-0f{i:x15}";
+
+    /// <summary>The index of a generated instance id / node name, or -1.</summary>
+    public static int IndexOf(string id) =>
+        id.Length == 19 && id.StartsWith("i-0f", StringComparison.Ordinal) && long.TryParse(id.AsSpan(4), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var n) && n < int.MaxValue && InstanceId((int)n) == id ? (int)n : -1;
     private static string ClaimName(string pool, int i) => $"{pool}-g{i:x6}";
 
     /// <summary>The generated nodes: also an <see cref="IVirtualFleet"/> (claim i belongs to node i, both initialized, so the node's capacity counts).</summary>

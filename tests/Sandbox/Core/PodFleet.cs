@@ -11,7 +11,7 @@ namespace EksAutoMode.Sandbox.Core;
 /// index (what <see cref="IVirtualSource"/> needs) while looking like real pod names. The Namespaces, DaemonSets,
 /// Deployments and ReplicaSets are ordinary stored objects.
 /// </summary>
-internal sealed class PodFleet : IVirtualSource
+internal sealed class PodFleet : IVirtualSource, IVirtualFieldIndex
 {
     private static readonly (string Ns, string Name, string Image)[] DaemonSets =
     [
@@ -38,12 +38,14 @@ internal sealed class PodFleet : IVirtualSource
     private readonly int _count;
     private readonly int _nodes;
     private readonly Func<int, string> _nodeName;
+    private readonly Func<string, int> _nodeIndex;
     private readonly DateTimeOffset _now;
 
     public int Count => _count;
 
-    private PodFleet(Segment[] segments, int nodes, Func<int, string> nodeName, DateTimeOffset now)
+    private PodFleet(Segment[] segments, int nodes, Func<int, string> nodeName, Func<string, int> nodeIndex, DateTimeOffset now)
     {
+        _nodeIndex = nodeIndex;
         _segments = segments;
         _count = segments.Sum(s => s.Count);
         _nodes = nodes;
@@ -52,7 +54,7 @@ internal sealed class PodFleet : IVirtualSource
     }
 
     /// <summary>Puts about <paramref name="perNode"/> pods on each of <paramref name="nodes"/> nodes of cluster <paramref name="c"/>.</summary>
-    public static void Attach(World w, Cluster c, int nodes, Func<int, string> nodeName, int perNode, int daemonSets)
+    public static void Attach(World w, Cluster c, int nodes, Func<int, string> nodeName, Func<string, int> nodeIndex, int perNode, int daemonSets)
     {
         if (nodes <= 0 || perNode <= 0) return;
         daemonSets = Math.Clamp(daemonSets, 0, Math.Min(DaemonSets.Length, perNode));
@@ -82,7 +84,7 @@ internal sealed class PodFleet : IVirtualSource
         var offset = 0;
         for (var i = 0; i < sorted.Count; i++) { sorted[i] = sorted[i] with { Offset = offset }; offset += sorted[i].Count; }
         var pods = c.Kube.Collections[c.Kube.Find("", "v1", "pods")!];
-        pods.Virtual = new PodFleet([.. sorted], nodes, nodeName, w.Now);
+        pods.Virtual = new PodFleet([.. sorted], nodes, nodeName, nodeIndex, w.Now);
     }
 
     private static long Stride(int count) => Math.Max(1, (Space - 1) / Math.Max(1, count));
@@ -109,6 +111,21 @@ internal sealed class PodFleet : IVirtualSource
     {
         var s = _segments[SegmentOf(index)];
         return s.Prefix + Suffix((index - s.Offset) * s.Stride);
+    }
+
+    /// <summary>The pods on one node (the inverse of <see cref="NodeOf"/>), so a spec.nodeName field selector does not build all pods.</summary>
+    public IReadOnlyList<int>? IndicesWhere(string field, string value)
+    {
+        if (field != "spec.nodeName") return null;
+        var k = _nodeIndex(value);
+        var list = new List<int>();
+        if (k < 0 || k >= _nodes) return list;
+        foreach (var s in _segments)
+        {
+            if (s.Daemon) { if (k < s.Count) list.Add(s.Offset + k); continue; }
+            for (var j = ((k - s.FirstGlobal) % _nodes + _nodes) % _nodes; j < s.Count; j += _nodes) list.Add(s.Offset + j);
+        }
+        return list;
     }
 
     /// <summary>Which node a pod runs on: a DaemonSet's j-th pod on node j; Deployment pods round-robin, so every node gets the same number.</summary>

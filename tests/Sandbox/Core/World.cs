@@ -125,7 +125,10 @@ internal static class ScenarioLoader
             var hosts = c.PodsPerNode != null ? c.Hosts : [];
             var perNode = podsPerNode ?? c.PodsPerNode ?? (c.GeneratedNodes > 0 ? c.GeneratedPodsPerNode : 0);
             var total = hosts.Count + c.GeneratedNodes;
-            PodFleet.Attach(w, c, total, i => i < hosts.Count ? hosts[i] : Generator.InstanceId(i - hosts.Count), perNode, c.DaemonSets);
+            var hostIndex = hosts.Select((h, i) => (h, i)).ToDictionary(x => x.h, x => x.i, StringComparer.Ordinal);
+            PodFleet.Attach(w, c, total, i => i < hosts.Count ? hosts[i] : Generator.InstanceId(i - hosts.Count),
+                name => hostIndex.TryGetValue(name, out var h) ? h : Generator.IndexOf(name) is >= 0 and var g && g < c.GeneratedNodes ? hosts.Count + g : -1,
+                perNode, c.DaemonSets);
         }
         foreach (var c in w.Clusters)
         {

@@ -310,7 +310,11 @@ internal sealed partial class KubeApi(World w, Faults faults, RequestCounter cou
             rv = tokenRv;
         }
         var filterless = labels.Empty && fields.Empty;
-        var items = col.Enumerate(after, r.Namespace, snapshot, tombs).Where(x => (labels.Empty || labels.Matches(x.Obj)) && (fields.Empty || fields.Matches(x.Obj)));
+        IReadOnlyList<int>? only = null;
+        if (col.Virtual is IVirtualFieldIndex index)
+            foreach (var f in new[] { "spec.nodeName" })
+                if (fields.EqualityValue(f) is { } value) only = index.IndicesWhere(f, value);
+        var items = col.Enumerate(after, r.Namespace, snapshot, tombs, only).Where(x => (labels.Empty || labels.Matches(x.Obj)) && (fields.Empty || fields.Matches(x.Obj)));
         var table = WantsTable(ctx);
 
         List<(string Key, JsonObject Obj)>? page = null;

@@ -189,17 +189,22 @@ internal sealed class FieldSelector
                 || type.Plural == "pods" && f is "spec.nodeName" or "status.phase" or "spec.schedulerName" or "spec.serviceAccountName" or "status.podIP"
                 || type.Plural == "nodes" && f is "spec.unschedulable"
                 || type.Plural == "secrets" && f is "type"
-                || type.Plural == "events" && f.StartsWith("involvedObject.", StringComparison.Ordinal);
+                || type.Plural == "events" && (f.StartsWith("involvedObject.", StringComparison.Ordinal) || f is "reason" or "reportingComponent" or "source" or "type");
             if (!ok) throw new SelectorException($"field label not supported: {f}");
             sel._terms.Add((f, eq, v));
         }
         return sel;
     }
 
+    /// <summary>The value of an equality term on <paramref name="field"/>, if the selector has one.</summary>
+    public string? EqualityValue(string field) => _terms.FirstOrDefault(t => t.Field == field && t.Equal).Value;
+
     public bool Matches(JsonObject o) => _terms.All(t =>
     {
         JsonNode? cur = o;
-        foreach (var part in t.Field.Split('.')) cur = cur is JsonObject jo && jo.TryGetPropertyValue(part, out var n) ? n : null;
+        // events: "source" selects on source.component, as the apiserver's event field set does
+        var path = t.Field == "source" && o.Str("kind") == "Event" ? "source.component" : t.Field;
+        foreach (var part in path.Split('.')) cur = cur is JsonObject jo && jo.TryGetPropertyValue(part, out var n) ? n : null;
         var actual = cur switch { null => t.Field == "spec.unschedulable" ? "false" : "", JsonValue v when v.TryGetValue<bool>(out var b) => b ? "true" : "false", _ => cur.ToString() };
         return t.Equal ? actual == t.Value : actual != t.Value;
     });
