@@ -116,7 +116,7 @@ Describe 'Get-AutoModeNode on a mixed fleet' -Skip:$sandboxMissing {
         @($script:nodes | Where-Object TimeToExpiry -LT '2.00:00:00').Count | Should -Be 0
         ($script:nodes | Where-Object ComputeType -EQ ManagedNodeGroup)[0].TimeToExpiry | Should -Be ([TimeSpan]::MaxValue)
         $groups = $script:nodes | Group-Object NodePool | Where-Object Name -EQ 'general-purpose'
-        $groups.Count | Should -Be 2
+        $groups.Count | Should -Be 3
         $csv = Join-Path $script:tmp 'nodes.csv'
         $script:nodes | Export-Csv -LiteralPath $csv -NoTypeInformation
         $rows = Import-Csv -LiteralPath $csv

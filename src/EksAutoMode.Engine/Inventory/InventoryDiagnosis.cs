@@ -69,7 +69,7 @@ public sealed class InventoryDiagnosis
         if ((kinds & AutoModeObjectKinds.NodeClaims) != 0)
         {
             await foreach (KubernetesListPage page in _kube.ListAsync(KubernetesResourceType.Events,
-                listOptions with { FieldSelector = "involvedObject.kind=NodeClaim,type=Warning" }, cancellationToken).ConfigureAwait(false))
+                listOptions with { FieldSelector = "involvedObject.kind=NodeClaim" }, cancellationToken).ConfigureAwait(false))
             {
                 foreach (JsonElement e in page.Items)
                 {
