@@ -24,6 +24,8 @@
         'Formats/Conversion.Format.ps1xml'
         'Formats/Aws.Format.ps1xml'
         'Formats/Pricing.Format.ps1xml'
+        'Formats/Operations.Format.ps1xml'
+        'Formats/Inventory.Format.ps1xml'
     )
     TypesToProcess        = @()
 
@@ -40,6 +42,13 @@
         'Get-AutoModePrice'
         'Update-AutoModePriceCache'
         'Export-AutoModeFinding'
+        'Suspend-AutoModeNodePool'
+        'Resume-AutoModeNodePool'
+        'Invoke-AutoModeNodeRotation'
+        'Get-AutoModeNode'
+        'Get-AutoModeNodePool'
+        'Get-AutoModeNodeClass'
+        'Get-AutoModeNodeClaim'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()

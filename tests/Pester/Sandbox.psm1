@@ -40,11 +40,16 @@ function Start-EksSandbox {
         [switch] $Tls,
         [ValidateRange(0, 1000000)]
         [int] $GenerateNodes = 0,
+        # Pods per generated node (the sandbox's default is 10); also per shorthand node of clusters with podsPerNode.
+        [ValidateRange(0, 110)]
+        [Nullable[int]] $PodsPerNode,
         [string] $Faults,
         [int] $Seed = 1,
         [int] $Port = 0,
         [ValidateRange(1, 600)]
-        [int] $StartTimeoutSeconds = 60
+        [int] $StartTimeoutSeconds = 60,
+        # Step times of the simulated control plane, e.g. 'drain=1s,terminate=1s,launch=1s,ready=1s,podStart=500ms'.
+        [string] $ControllerSteps
     )
     $dll = Get-EksSandboxPath
     $psi = [System.Diagnostics.ProcessStartInfo]::new()
@@ -53,7 +58,9 @@ function Start-EksSandbox {
     foreach ($a in @($dll, '--scenario', $Scenario, '--port', "$Port", '--seed', "$Seed", '--exit-on-stdin-close')) { $psi.ArgumentList.Add($a) }
     if ($Tls) { $psi.ArgumentList.Add('--tls') }
     if ($GenerateNodes -gt 0) { $psi.ArgumentList.Add('--generate-nodes'); $psi.ArgumentList.Add("$GenerateNodes") }
+    if ($null -ne $PodsPerNode) { $psi.ArgumentList.Add('--pods-per-node'); $psi.ArgumentList.Add("$PodsPerNode") }
     if ($Faults) { $psi.ArgumentList.Add('--faults'); $psi.ArgumentList.Add($Faults) }
+    if ($ControllerSteps) { $psi.ArgumentList.Add('--controller-steps'); $psi.ArgumentList.Add($ControllerSteps) }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true
     $psi.RedirectStandardInput = $true

@@ -121,13 +121,7 @@ public class KubeApiTests(AutomodeFixture f) : IClassFixture<AutomodeFixture>
         Assert.Equal("NotFound", s.Str("reason"));
     }
 
-    private async Task<HttpResponseMessage> Send(HttpMethod m, string path, string? body = null, string? contentType = null)
-    {
-        var msg = new HttpRequestMessage(m, C.Kube() + path);
-        msg.Headers.TryAddWithoutValidation("Authorization", "Bearer " + C.Host.World.StaticToken);
-        if (body != null) msg.Content = new StringContent(body, Encoding.UTF8, contentType!);
-        return await C.Http.SendAsync(msg);
-    }
+    private Task<HttpResponseMessage> Send(HttpMethod m, string path, string? body = null, string? contentType = null) => C.KubeSend(m, path, body, contentType);
 
     [Fact]
     public async Task Merge_patch_updates_nodepool_and_bumps_generation_and_resourceVersion()
@@ -154,11 +148,14 @@ public class KubeApiTests(AutomodeFixture f) : IClassFixture<AutomodeFixture>
     [Fact]
     public async Task Delete_removes_a_nodeclaim()
     {
-        var r = await Send(HttpMethod.Delete, "/apis/karpenter.sh/v1/nodeclaims/spot-pool-zz9kc");
+        // A claim without finalizers goes at once (the scenario's claims carry karpenter.sh/termination: see OperationsApiTests).
+        var created = await Send(HttpMethod.Post, "/apis/karpenter.sh/v1/nodeclaims", "{\"apiVersion\":\"karpenter.sh/v1\",\"kind\":\"NodeClaim\",\"metadata\":{\"name\":\"scratch-claim\"},\"spec\":{}}", "application/json");
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var r = await Send(HttpMethod.Delete, "/apis/karpenter.sh/v1/nodeclaims/scratch-claim");
         Assert.Equal(HttpStatusCode.OK, r.StatusCode);
         Assert.Equal("Success", (await TestClient.Json(r)).Str("status"));
-        Assert.Equal(HttpStatusCode.NotFound, (await C.KubeGet("/apis/karpenter.sh/v1/nodeclaims/spot-pool-zz9kc")).StatusCode);
-        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Delete, "/apis/karpenter.sh/v1/nodeclaims/spot-pool-zz9kc")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await C.KubeGet("/apis/karpenter.sh/v1/nodeclaims/scratch-claim")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await Send(HttpMethod.Delete, "/apis/karpenter.sh/v1/nodeclaims/scratch-claim")).StatusCode);
     }
 
     [Fact]

@@ -25,10 +25,12 @@ internal sealed class Options
     public bool Tls;
     public int Seed = 1;
     public int GenerateNodes;
+    public int? PodsPerNode;
     public string? Faults;
     public bool ExitOnStdinClose;
     public bool Verbose;
     public bool NoStaticToken;
+    public string? ControllerSteps;
 
     public static Options Parse(string[] args)
     {
@@ -44,12 +46,14 @@ internal sealed class Options
                 case "--tls": o.Tls = true; break;
                 case "--seed": o.Seed = NextInt(); break;
                 case "--generate-nodes": o.GenerateNodes = NextInt(); break;
+                case "--pods-per-node": o.PodsPerNode = NextInt(); break;
                 case "--faults": o.Faults = Next(); break;
                 case "--exit-on-stdin-close": o.ExitOnStdinClose = true; break;
                 case "--verbose": o.Verbose = true; break;
                 case "--no-static-token": o.NoStaticToken = true; break;
+                case "--controller-steps": o.ControllerSteps = Next(); break;
                 case "--help" or "-h":
-                    Console.Error.WriteLine("EksAutoMode.Sandbox --scenario <name-or-path> [--port 0] [--tls] [--seed N] [--generate-nodes N] [--faults \"op=kind[:ms][@p][#n];...\"] [--exit-on-stdin-close] [--no-static-token] [--verbose]");
+                    Console.Error.WriteLine("EksAutoMode.Sandbox --scenario <name-or-path> [--port 0] [--tls] [--seed N] [--generate-nodes N] [--pods-per-node N] [--faults \"op=kind[:ms][@p][#n];...\"] [--exit-on-stdin-close] [--no-static-token] [--controller-steps \"drain=2s,terminate=2s,launch=2s,ready=2s,podStart=1s\"] [--verbose]");
                     Environment.Exit(0);
                     break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --help.");
@@ -73,8 +77,9 @@ public static class Program
             opt = Options.Parse(args);
             Verbose = opt.Verbose;
             faults = new Faults(opt.Seed, opt.Faults);
-            world = ScenarioLoader.Load(ScenarioLoader.Resolve(opt.Scenario), opt.Seed, opt.GenerateNodes);
+            world = ScenarioLoader.Load(ScenarioLoader.Resolve(opt.Scenario), opt.Seed, opt.GenerateNodes, opt.PodsPerNode);
             if (opt.NoStaticToken) world.StaticToken = "";
+            if (opt.ControllerSteps != null) world.Steps = EksAutoMode.Sandbox.Controllers.StepTimes.Parse(opt.ControllerSteps, world.Steps);
         }
         catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or InvalidDataException or InvalidOperationException or YamlDotNet.Core.YamlException)
         {
@@ -119,11 +124,11 @@ internal sealed class SandboxHost : IAsyncDisposable
     public IHostApplicationLifetime? Lifetime;
     public string? CaPath;
 
-    public static SandboxHost Start(string scenario, int seed = 1, int generateNodes = 0, string? faults = null, bool tls = false)
+    public static SandboxHost Start(string scenario, int seed = 1, int generateNodes = 0, string? faults = null, bool tls = false, int? podsPerNode = null)
     {
-        var opt = new Options { Scenario = scenario, Seed = seed, GenerateNodes = generateNodes, Faults = faults, Tls = tls };
+        var opt = new Options { Scenario = scenario, Seed = seed, GenerateNodes = generateNodes, Faults = faults, Tls = tls, PodsPerNode = podsPerNode };
         var f = new Faults(seed, faults);
-        var w = ScenarioLoader.Load(ScenarioLoader.Resolve(scenario), seed, generateNodes);
+        var w = ScenarioLoader.Load(ScenarioLoader.Resolve(scenario), seed, generateNodes, podsPerNode);
         return Start(opt, w, f);
     }
 
@@ -134,6 +139,7 @@ internal sealed class SandboxHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var c in World.Clusters) c.Controllers?.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
         DeleteFiles();
@@ -160,7 +166,7 @@ internal sealed class SandboxHost : IAsyncDisposable
         string? caPath = null;
         if (opt.Tls)
         {
-            caPath = Path.Combine(Path.GetTempPath(), $"eksautomode-sandbox-ca-{Environment.ProcessId}.pem");
+            caPath = Path.Combine(Path.GetTempPath(), $"eksautomode-sandbox-ca-{Environment.ProcessId}-{awsPort}.pem");
             File.WriteAllText(caPath, caPem);
         }
         for (var i = 0; i < n; i++)
@@ -171,6 +177,7 @@ internal sealed class SandboxHost : IAsyncDisposable
         var awsHost = $"127.0.0.1:{awsPort}";
         var counter = new RequestCounter();
         var aws = new AwsApi(world, faults, counter);
+        foreach (var cl in world.Clusters) cl.Kube.StartHistory();
         var kube = new KubeApi(world, faults, counter, awsHost);
         var byPort = world.Clusters.ToDictionary(c => c.Port);
 

@@ -233,23 +233,7 @@ public static partial class PolicyRules
     }
 
     /// <summary>Parses Go durations of the form the NodePool patterns allow (sequences of N{h,m,s}).</summary>
-    internal static TimeSpan? ParseGoDuration(string text)
-    {
-        var matches = DurationPart().Matches(text);
-        if (matches.Count == 0 || string.Concat(matches.Select(m => m.Value)) != text)
-        {
-            return null;
-        }
-
-        double seconds = 0;
-        foreach (Match m in matches)
-        {
-            double n = double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
-            seconds += m.Groups[2].Value switch { "h" => n * 3600, "m" => n * 60, "s" => n, "ms" => n / 1000, _ => 0 };
-        }
-
-        return seconds > TimeSpan.MaxValue.TotalSeconds / 2 ? null : TimeSpan.FromSeconds(seconds);
-    }
+    internal static TimeSpan? ParseGoDuration(string text) => GoDuration.Parse(text);
 
     internal static bool IsManagedByEks(ManifestDocument doc) =>
         doc.Root.GetMapping("metadata")?.GetMapping("labels")?.GetString("app.kubernetes.io/managed-by") == "eks";
@@ -257,6 +241,4 @@ public static partial class PolicyRules
     [GeneratedRegex(@"\{([A-Za-z]+)\}", RegexOptions.NonBacktracking)]
     private static partial Regex PlaceholderPattern();
 
-    [GeneratedRegex(@"([0-9]+(?:\.[0-9]+)?)(ms|h|m|s)", RegexOptions.NonBacktracking)]
-    private static partial Regex DurationPart();
 }

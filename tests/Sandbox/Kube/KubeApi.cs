@@ -15,7 +15,7 @@ internal sealed class KubeError(int code, string reason, string message, JsonObj
 }
 
 /// <summary>The Kubernetes API of one cluster: discovery, list/get (selectors, chunking), merge-patch and delete.</summary>
-internal sealed class KubeApi(World w, Faults faults, RequestCounter counter, string? awsHost)
+internal sealed partial class KubeApi(World w, Faults faults, RequestCounter counter, string? awsHost)
 {
     private static readonly JsonSerializerOptions Compact = new() { WriteIndented = false };
 
@@ -55,12 +55,16 @@ internal sealed class KubeApi(World w, Faults faults, RequestCounter counter, st
             var truncate = fault.Kind == FaultKind.Truncate;
             switch (route.Kind)
             {
+                case RouteKind.OpenApi: await WriteJson(ctx, 200, OpenApi.Document(c, route.Name), truncate); break;
                 case RouteKind.Version: await WriteJson(ctx, 200, Version(c), truncate); break;
                 case RouteKind.Discovery: await WriteJson(ctx, 200, Discovery(c, route), truncate); break;
                 case RouteKind.List: await List(ctx, c, route, truncate); break;
                 case RouteKind.Get: await Get(ctx, c, route, truncate); break;
                 case RouteKind.Patch: await Patch(ctx, c, route, truncate); break;
                 case RouteKind.Delete: await Delete(ctx, c, route, truncate); break;
+                case RouteKind.Create: await Create(ctx, c, route, truncate); break;
+                case RouteKind.Evict: await Evict(ctx, c, route, truncate); break;
+                case RouteKind.Watch: await Watch(ctx, c, route); break;
                 default: throw new KubeError(405, "MethodNotAllowed", $"the server does not allow this method on the requested resource");
             }
         }
@@ -140,8 +144,9 @@ internal sealed class KubeApi(World w, Faults faults, RequestCounter counter, st
     private static void Authorize(User user, RouteInfo route, string op)
     {
         if (user.Identity == null) return;
-        var verb = route.Kind switch { RouteKind.List => "list", RouteKind.Get => "get", RouteKind.Patch => "patch", RouteKind.Delete => "delete", _ => "get" };
-        var res = route.Type!.Plural;
+        var verb = route.Kind switch { RouteKind.List => "list", RouteKind.Get => "get", RouteKind.Patch => "patch", RouteKind.Delete => "delete", RouteKind.Create or RouteKind.Evict => "create", RouteKind.Watch => "watch", _ => "get" };
+        var res = route.Type!.Plural + (route.Kind == RouteKind.Evict ? "/eviction" : "");
+        if (route.Kind == RouteKind.Watch && !user.Identity.KubernetesForbidden.Any(f => Glob.Match(f, $"watch:{res}"))) verb = "list";
         if (!user.Identity.KubernetesForbidden.Any(f => Glob.Match(f, $"{verb}:{res}"))) return;
         var scope = route.Namespace != null ? $"in the namespace \"{route.Namespace}\"" : "at the cluster scope";
         var what = route.Name != null ? $"{res} \"{route.Name}\" is forbidden" : $"{res} is forbidden";
@@ -152,13 +157,14 @@ internal sealed class KubeApi(World w, Faults faults, RequestCounter counter, st
 
     // ---------------- routing ----------------
 
-    internal enum RouteKind { NotFound, Version, Discovery, List, Get, Patch, Delete, Unsupported }
+    internal enum RouteKind { NotFound, Version, Discovery, List, Get, Patch, Delete, Unsupported, Create, Evict, Watch, OpenApi }
 
     internal sealed record RouteInfo(RouteKind Kind, ResourceType? Type = null, string? Namespace = null, string? Name = null, string? Group = null, string? GroupVersion = null);
 
     private static (string Op, RouteInfo Route) Route(Cluster c, string method, string path)
     {
         var s = path.Trim('/').Split('/', StringSplitOptions.RemoveEmptyEntries);
+        if (s is ["openapi", "v3", ..]) return ("k8s:openapi", new RouteInfo(RouteKind.OpenApi, Name: s.Length > 2 ? string.Join('/', s[2..]) : null));
         if (s is ["version"]) return ("k8s:version", new RouteInfo(RouteKind.Version));
         if (s is ["api"] or ["apis"]) return ("k8s:discovery", new RouteInfo(RouteKind.Discovery, Group: s[0]));
         if (s is ["api", "v1"]) return ("k8s:discovery", new RouteInfo(RouteKind.Discovery, Group: "", GroupVersion: "v1"));
@@ -172,8 +178,11 @@ internal sealed class KubeApi(World w, Faults faults, RequestCounter counter, st
         string? ns = null;
         if (rest.Length >= 3 && rest[0] == "namespaces") { ns = rest[1]; rest = rest[2..]; }
         var type = c.Kube.Find(group, version, rest[0]);
+        if (type != null && type.Plural == "pods" && rest is [_, var evictName, "eviction"] && ns != null)
+            return (method == "POST" ? "k8s:create:pods/eviction" : "k8s:unknown", new RouteInfo(method == "POST" ? RouteKind.Evict : RouteKind.Unsupported, type, ns, evictName));
         if (type == null || ns != null && !type.Namespaced || rest.Length > 2) return ($"k8s:unknown", new RouteInfo(RouteKind.NotFound));
         var name = rest.Length == 2 ? rest[1] : null;
+        if (name == null && method == "POST") return ($"k8s:create:{type.Plural}", new RouteInfo(type.Namespaced && ns == null ? RouteKind.NotFound : RouteKind.Create, type, ns));
         if (name == null && method != "GET") return ($"k8s:{method.ToLowerInvariant()}:{type.Plural}", new RouteInfo(RouteKind.Unsupported, type, ns));
         var kind = method switch
         {
@@ -234,9 +243,7 @@ internal sealed class KubeApi(World w, Faults faults, RequestCounter counter, st
         var resources = new JsonArray();
         foreach (var t in list)
         {
-            var verbs = t.Plural is "nodepools" or "nodeclaims" || t.BuiltIn
-                ? new JsonArray("delete", "get", "list", "patch")
-                : new JsonArray("delete", "get", "list", "patch");
+            var verbs = new JsonArray("create", "delete", "get", "list", "patch", "watch");
             var o = new JsonObject
             {
                 ["name"] = t.Plural,
@@ -249,6 +256,8 @@ internal sealed class KubeApi(World w, Faults faults, RequestCounter counter, st
             if (t.Plural is "pods" or "nodes" or "deployments" or "services" or "daemonsets" or "statefulsets" or "replicasets" or "namespaces") o["categories"] = new JsonArray("all");
             o["storageVersionHash"] = Ids.Hex(t.FullName, 11);
             resources.Add(o);
+            if (t.Plural == "pods")
+                resources.Add(new JsonObject { ["name"] = "pods/eviction", ["singularName"] = "", ["namespaced"] = true, ["group"] = "policy", ["version"] = "v1", ["kind"] = "Eviction", ["verbs"] = new JsonArray("create") });
         }
         return new JsonObject { ["kind"] = "APIResourceList", ["apiVersion"] = "v1", ["groupVersion"] = r.GroupVersion, ["resources"] = resources };
     }
@@ -268,7 +277,10 @@ internal sealed class KubeApi(World w, Faults faults, RequestCounter counter, st
     {
         var q = ctx.Request.Query;
         if (q["watch"] is var watch && (watch == "true" || watch == "1"))
-            throw new KubeError(405, "MethodNotAllowed", "watch is not supported by the sandbox");
+        {
+            await Watch(ctx, c, r);
+            return;
+        }
         var store = c.Kube;
         store.MaybeAutoCompact();
         var type = r.Type!;
@@ -298,7 +310,11 @@ internal sealed class KubeApi(World w, Faults faults, RequestCounter counter, st
             rv = tokenRv;
         }
         var filterless = labels.Empty && fields.Empty;
-        var items = col.Enumerate(after, r.Namespace, snapshot, tombs).Where(x => (labels.Empty || labels.Matches(x.Obj)) && (fields.Empty || fields.Matches(x.Obj)));
+        IReadOnlyList<int>? only = null;
+        if (col.Virtual is IVirtualFieldIndex index)
+            foreach (var f in new[] { "spec.nodeName" })
+                if (fields.EqualityValue(f) is { } value) only = index.IndicesWhere(f, value);
+        var items = col.Enumerate(after, r.Namespace, snapshot, tombs, only).Where(x => (labels.Empty || labels.Matches(x.Obj)) && (fields.Empty || fields.Matches(x.Obj)));
         var table = WantsTable(ctx);
 
         List<(string Key, JsonObject Obj)>? page = null;
@@ -452,8 +468,10 @@ internal sealed class KubeApi(World w, Faults faults, RequestCounter counter, st
             if (ct == "application/json-patch+json") result = JsonPatch.Apply(copy, patch as JsonArray ?? throw new KubeError(400, "BadRequest", "json patch must be an array"));
             else result = J.MergePatch(copy, patch);
             if (result is not JsonObject res) throw new KubeError(422, "Invalid", "patch result is not an object");
-            var rvInPatch = patch?["metadata"].Str("resourceVersion");
-            if (rvInPatch != null && rvInPatch != current["metadata"].Str("resourceVersion"))
+            // Optimistic concurrency as the apiserver does it: a resourceVersion left in the patched object (merge patch
+            // "metadata.resourceVersion", or a JSON patch replace/add of /metadata/resourceVersion) must be the current one.
+            var rvAfter = res["metadata"].Str("resourceVersion");
+            if (rvAfter != null && rvAfter != current["metadata"].Str("resourceVersion"))
                 throw new KubeError(409, "Conflict", $"Operation cannot be fulfilled on {type.FullName} \"{r.Name}\": the object has been modified; please apply your changes to the latest version and try again",
                     new JsonObject { ["name"] = r.Name, ["group"] = type.Group, ["kind"] = type.Plural });
             if (res["metadata"].Str("name") != r.Name || res.Str("kind") != current.Str("kind") || res.Str("apiVersion") != current.Str("apiVersion"))
@@ -465,9 +483,8 @@ internal sealed class KubeApi(World w, Faults faults, RequestCounter counter, st
             var specChanged = !JsonNode.DeepEquals(current["spec"], res["spec"]);
             if (!JsonNode.DeepEquals(current, res) && !dryRun)
             {
-                meta["resourceVersion"] = c.Kube.NextRv().ToString(CultureInfo.InvariantCulture);
                 if (specChanged) meta["generation"] = (current["metadata"].Long("generation") ?? 1) + 1;
-                c.Kube.Collections[type].Items[Collection.KeyOf(r.Namespace, r.Name!)] = res;
+                c.Kube.Put(type, res); // the controllers react inside the write; the response is the object as written, like the apiserver
             }
             updated = res;
         }
@@ -476,21 +493,22 @@ internal sealed class KubeApi(World w, Faults faults, RequestCounter counter, st
 
     private async Task Delete(HttpContext ctx, Cluster c, RouteInfo r, bool truncate)
     {
-        var dryRun = ctx.Request.Query["dryRun"] == "All";
+        var dryRun = ctx.Request.Query["dryRun"] == "All" || await DeleteOptionsDryRun(ctx);
         JsonObject gone;
+        JsonObject? remaining = null;
         lock (c.Kube.Sync)
         {
             gone = Fetch(c, r);
-            if (!dryRun)
-            {
-                var col = c.Kube.Collections[r.Type!];
-                var key = Collection.KeyOf(r.Namespace, r.Name!);
-                col.Items.Remove(key);
-                if (col.VirtualIndex(key) >= 0) col.Tombstones.Add(key);
-                c.Kube.NextRv();
-            }
+            if (!dryRun) remaining = c.Kube.Delete(r.Type!, Collection.KeyOf(r.Namespace, r.Name!), DateTimeOffset.UtcNow);
+            else if (gone["metadata"]?["finalizers"] is JsonArray { Count: > 0 }) remaining = gone;
         }
         var t = r.Type!;
+        if (remaining != null)
+        {
+            // Finalizers keep it (deletionTimestamp set): the API server answers with the object, as it does here.
+            await WriteJson(ctx, 200, remaining, truncate);
+            return;
+        }
         await WriteJson(ctx, 200, new JsonObject
         {
             ["kind"] = "Status",

@@ -13,6 +13,25 @@ internal interface IVirtualSource
     JsonObject Create(int index);
 }
 
+/// <summary>
+/// Generated nodes whose NodeClaims share their index (node i ↔ claim i): lets controllers account for thousands of
+/// pairs from a cheap per-index summary instead of building every object.
+/// </summary>
+internal interface IVirtualFleet
+{
+    int Count { get; }
+    string ClaimKey(int index);
+    /// <summary>What node i with its claim adds to its pool, exactly as the objects would give it.</summary>
+    (string Pool, IReadOnlyDictionary<string, Core.Quantity> Capacity) Usage(int index);
+}
+
+/// <summary>Generated objects that can say which of them have a given field value (e.g. pods by spec.nodeName), ascending.</summary>
+internal interface IVirtualFieldIndex
+{
+    /// <summary>Indices whose <paramref name="field"/> equals <paramref name="value"/>, ascending; null when the field is not indexed.</summary>
+    IReadOnlyList<int>? IndicesWhere(string field, string value);
+}
+
 internal sealed class Collection(ResourceType type)
 {
     public ResourceType Type { get; } = type;
@@ -66,39 +85,52 @@ internal sealed class Collection(ResourceType type)
         return i >= 0 ? Virtual!.Create(i) : null;
     }
 
-    /// <summary>Objects with key &gt; afterKey, in key order, optionally within one namespace. Caller holds a snapshot.</summary>
-    public IEnumerable<(string Key, JsonObject Obj)> Enumerate(string? afterKey, string? ns, KeyValuePair<string, JsonObject>[] snapshot, HashSet<string> tombstones)
+    /// <summary>
+    /// Objects with key &gt; afterKey, in key order, optionally within one namespace. Caller holds a snapshot.
+    /// <paramref name="onlyVirtual"/> (ascending indices) restricts the generated objects to those that can match a
+    /// field selector (see <see cref="IVirtualFieldIndex"/>); stored objects are all visited.
+    /// </summary>
+    public IEnumerable<(string Key, JsonObject Obj)> Enumerate(string? afterKey, string? ns, KeyValuePair<string, JsonObject>[] snapshot, HashSet<string> tombstones, IReadOnlyList<int>? onlyVirtual = null)
     {
         var prefix = ns == null ? null : ns + "/";
         var s = 0;
         while (s < snapshot.Length && (afterKey != null && string.CompareOrdinal(snapshot[s].Key, afterKey) <= 0 || prefix != null && string.CompareOrdinal(snapshot[s].Key, prefix) < 0)) s++;
-        var v = VirtualFirstAfter(afterKey);
         var vc = Virtual?.Count ?? 0;
+        var first = VirtualFirstAfter(afterKey);
+        // cursor over the generated objects: every index from `first`, or only the listed ones
+        var pos = 0;
+        if (onlyVirtual != null) while (pos < onlyVirtual.Count && onlyVirtual[pos] < first) pos++;
+        var v = onlyVirtual == null ? first : pos < onlyVirtual.Count ? onlyVirtual[pos] : vc;
+        void Advance()
+        {
+            if (onlyVirtual == null) v++;
+            else v = ++pos < onlyVirtual.Count ? onlyVirtual[pos] : vc;
+        }
         while (true)
         {
             string? sk = s < snapshot.Length ? snapshot[s].Key : null;
             string? vk = v < vc ? Virtual!.KeyAt(v) : null;
             if (sk != null && prefix != null && !sk.StartsWith(prefix, StringComparison.Ordinal)) sk = null;
-            if (vk != null && prefix != null && !vk.StartsWith(prefix, StringComparison.Ordinal)) { if (string.CompareOrdinal(vk, prefix) > 0) vk = null; else { v++; continue; } }
+            if (vk != null && prefix != null && !vk.StartsWith(prefix, StringComparison.Ordinal)) { if (string.CompareOrdinal(vk, prefix) > 0) vk = null; else { Advance(); continue; } }
             if (sk == null && vk == null) yield break;
             var cmp = sk == null ? 1 : vk == null ? -1 : string.CompareOrdinal(sk, vk);
             if (cmp <= 0)
             {
                 yield return (sk!, snapshot[s].Value);
                 s++;
-                if (cmp == 0) v++;
+                if (cmp == 0) Advance();
             }
             else
             {
                 if (!tombstones.Contains(vk!)) yield return (vk!, Virtual!.Create(v));
-                v++;
+                Advance();
             }
         }
     }
 }
 
 /// <summary>One cluster's objects plus its resourceVersion clock.</summary>
-internal sealed class KubeStore
+internal sealed partial class KubeStore
 {
     public readonly object Sync = new();
     public readonly Dictionary<ResourceType, Collection> Collections = new();
@@ -123,6 +155,9 @@ internal sealed class KubeStore
     }
 
     public long NextRv() => Interlocked.Increment(ref ResourceVersion);
+
+    /// <summary>Called (under <see cref="Sync"/>) after every write through <see cref="Put"/> / <see cref="Remove"/>: the controller manager's hook.</summary>
+    public Action<ResourceType>? Changed;
 
     public void Add(JsonObject obj)
     {

@@ -1,0 +1,236 @@
+using System.Globalization;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using EksAutoMode.Engine.Kubernetes;
+
+namespace EksAutoMode.Engine.Operations;
+
+/// <summary>One event of a Kubernetes watch stream.</summary>
+public sealed record KubernetesWatchEvent(string Type, JsonElement Object);
+
+/// <summary>
+/// Single-object Kubernetes calls the operations need (get, JSON patch, delete, watch), over the connection's own
+/// HTTP client and credentials. Reads and idempotent writes are retried on 429 (Retry-After), 5xx and connection
+/// failures; other failures become <see cref="EngineException"/>s with stable ids. Lists go through
+/// <see cref="KubernetesListReader"/>.
+/// </summary>
+public sealed class KubernetesObjectClient
+{
+    private readonly KubernetesConnection _connection;
+
+    public KubernetesObjectClient(KubernetesConnection connection)
+    {
+        _connection = connection ?? throw new ArgumentNullException(nameof(connection));
+        Lists = new KubernetesListReader(connection) { MaxAttempts = 4 };
+    }
+
+    public KubernetesListReader Lists { get; }
+
+    public int MaxAttempts { get; init; } = 4;
+
+    /// <summary>The object at <paramref name="path"/>, or null when it does not exist (404).</summary>
+    public async Task<JsonElement?> GetAsync(string path, CancellationToken cancellationToken)
+    {
+        var (status, body) = await SendAsync(HttpMethod.Get, path, null, null, $"get {path}", cancellationToken, allow404: true).ConfigureAwait(false);
+        return status == 404 ? null : Parse(body);
+    }
+
+    /// <summary>An RFC 6902 JSON patch; a failed <c>test</c> (the object changed) or a 409 gives <c>KubernetesConflict</c>.</summary>
+    public async Task<JsonElement> JsonPatchAsync(string path, string patch, bool dryRun, CancellationToken cancellationToken)
+    {
+        string url = path + (dryRun ? "?dryRun=All" : "");
+        var (_, body) = await SendAsync(HttpMethod.Patch, url, patch, "application/json-patch+json", $"patch {path}", cancellationToken, allow404: false).ConfigureAwait(false);
+        return Parse(body);
+    }
+
+    /// <summary>Deletes (an object with finalizers stays until they run). False when it was already gone.</summary>
+    public async Task<bool> DeleteAsync(string path, bool dryRun, CancellationToken cancellationToken)
+    {
+        string? body = dryRun ? "{\"kind\":\"DeleteOptions\",\"apiVersion\":\"v1\",\"dryRun\":[\"All\"]}" : null;
+        var (status, _) = await SendAsync(HttpMethod.Delete, path + (dryRun ? "?dryRun=All" : ""), body, body is null ? null : "application/json", $"delete {path}", cancellationToken, allow404: true).ConfigureAwait(false);
+        return status != 404;
+    }
+
+    /// <summary>
+    /// Watches a list path from <paramref name="resourceVersion"/> and yields events until the server ends the stream
+    /// (after <paramref name="timeout"/>) or the token is cancelled. A 410 (history too old) ends with <c>KubernetesWatchExpired</c>.
+    /// </summary>
+    public async IAsyncEnumerable<KubernetesWatchEvent> WatchAsync(string listPath, string? labelSelector, string resourceVersion, TimeSpan timeout,
+        [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var client = (k8s.Kubernetes)_connection.Client;
+        var query = new StringBuilder("?watch=true&allowWatchBookmarks=true&resourceVersion=").Append(Uri.EscapeDataString(resourceVersion))
+            .Append("&timeoutSeconds=").Append(Math.Max(1, (int)Math.Ceiling(timeout.TotalSeconds)).ToString(CultureInfo.InvariantCulture));
+        if (!string.IsNullOrEmpty(labelSelector))
+        {
+            query.Append("&labelSelector=").Append(Uri.EscapeDataString(labelSelector));
+        }
+
+        using var request = new HttpRequestMessage(HttpMethod.Get, _connection.Server.TrimEnd('/') + listPath + query);
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+        HttpResponseMessage response;
+        try
+        {
+            if (client.Credentials is { } credentials)
+            {
+                await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+            }
+
+            response = await client.HttpClient.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is HttpRequestException or IOException)
+        {
+            throw KubernetesConnection.MapError(ex, $"watch {listPath}", _connection.ClusterName ?? _connection.Server);
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                throw Failure((int)response.StatusCode, text, $"watch {listPath}", listPath);
+            }
+
+            await using Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            using var reader = new StreamReader(stream, Encoding.UTF8);
+            while (true)
+            {
+                string? line;
+                try
+                {
+                    line = await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is IOException or HttpRequestException)
+                {
+                    yield break; // the server closed the stream: callers re-list and watch again
+                }
+
+                if (line is null)
+                {
+                    yield break;
+                }
+
+                if (line.Length == 0)
+                {
+                    continue;
+                }
+
+                using var doc = JsonDocument.Parse(line);
+                string type = doc.RootElement.TryGetProperty("type", out JsonElement t) ? t.GetString() ?? "" : "";
+                JsonElement obj = doc.RootElement.TryGetProperty("object", out JsonElement o) ? o.Clone() : default;
+                if (type == "ERROR")
+                {
+                    int code = obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty("code", out JsonElement c) && c.TryGetInt32(out int n) ? n : 500;
+                    throw code == 410
+                        ? new EngineException("KubernetesWatchExpired", ErrorKind.ResourceUnavailable, $"The watch on {listPath} expired (410): the cluster changed faster than it was watched.", listPath)
+                        : Failure(code, obj.ValueKind == JsonValueKind.Object ? obj.GetRawText() : "", $"watch {listPath}", listPath);
+                }
+
+                yield return new KubernetesWatchEvent(type, obj);
+            }
+        }
+    }
+
+    private static JsonElement Parse(string body)
+    {
+        using var doc = JsonDocument.Parse(body);
+        return doc.RootElement.Clone();
+    }
+
+    private async Task<(int Status, string Body)> SendAsync(HttpMethod method, string path, string? body, string? contentType, string operation,
+        CancellationToken cancellationToken, bool allow404)
+    {
+        var client = (k8s.Kubernetes)_connection.Client;
+        for (int attempt = 1; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            string failure;
+            TimeSpan? retryAfter = null;
+            try
+            {
+                using var request = new HttpRequestMessage(method, _connection.Server.TrimEnd('/') + path);
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
+                if (body is not null)
+                {
+                    request.Content = new StringContent(body, Encoding.UTF8);
+                    request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType!);
+                }
+
+                if (client.Credentials is { } credentials)
+                {
+                    await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
+                }
+
+                using HttpResponseMessage response = await client.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
+                int status = (int)response.StatusCode;
+                string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+                if (response.IsSuccessStatusCode || status == 404 && allow404)
+                {
+                    return (status, text);
+                }
+
+                if (status is 429 or 500 or 502 or 503 or 504)
+                {
+                    retryAfter = response.Headers.RetryAfter?.Delta;
+                    failure = $"HTTP {status} {StatusMessage(text)}";
+                }
+                else
+                {
+                    throw Failure(status, text, operation, path);
+                }
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                throw;
+            }
+            catch (HttpRequestException ex) when (ex.InnerException is System.Security.Authentication.AuthenticationException)
+            {
+                throw KubernetesConnection.MapError(ex, operation, _connection.Server);
+            }
+            catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException)
+            {
+                failure = $"connection failed: {ex.Message}";
+            }
+
+            if (attempt >= MaxAttempts)
+            {
+                throw new EngineException("KubernetesUnavailable", ErrorKind.ResourceUnavailable, $"The Kubernetes API failed {operation} {attempt} times; last: {failure}.", path);
+            }
+
+            TimeSpan delay = retryAfter is { } ra && ra > TimeSpan.Zero ? TimeSpan.FromMilliseconds(Math.Min(ra.TotalMilliseconds, 10_000))
+                : TimeSpan.FromMilliseconds(Math.Min(8000, 200 * Math.Pow(2, attempt - 1)));
+            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private EngineException Failure(int status, string body, string operation, string target)
+    {
+        string detail = StatusMessage(body);
+        return status switch
+        {
+            401 => new EngineException("KubernetesUnauthorized", ErrorKind.AuthenticationError,
+                $"The Kubernetes API rejected the credentials for {operation} (401). For EKS, check that your IAM identity has an access entry on the cluster.", _connection.ClusterName ?? _connection.Server),
+            403 => new EngineException("KubernetesForbidden", ErrorKind.PermissionDenied, $"Kubernetes RBAC forbids {operation} (403): {detail}", target),
+            404 => new EngineException("KubernetesNotFound", ErrorKind.ObjectNotFound, $"Not found: {operation} (404).", target),
+            409 => new EngineException("KubernetesConflict", ErrorKind.InvalidOperation, $"{operation} conflicted with another change (409): {detail} Run the command again.", target),
+            422 when detail.Contains("test operation failed", StringComparison.Ordinal) => new EngineException("KubernetesConflict", ErrorKind.InvalidOperation,
+                $"{operation}: the object changed while it was being updated. Run the command again.", target),
+            _ => new EngineException("KubernetesApiError", ErrorKind.InvalidOperation, $"The Kubernetes API failed {operation}: HTTP {status}: {detail}", target),
+        };
+    }
+
+    private static string StatusMessage(string body)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(body);
+            return doc.RootElement.TryGetProperty("message", out JsonElement m) ? m.GetString() ?? "" : "";
+        }
+        catch (JsonException)
+        {
+            return body.Length > 300 ? body[..300] : body;
+        }
+    }
+}
