@@ -24,6 +24,7 @@
         'Formats/Conversion.Format.ps1xml'
         'Formats/Aws.Format.ps1xml'
         'Formats/Pricing.Format.ps1xml'
+        'Formats/Readiness.Format.ps1xml'
     )
     TypesToProcess        = @()
 
@@ -39,6 +40,7 @@
         'Measure-AutoModeCost'
         'Get-AutoModePrice'
         'Update-AutoModePriceCache'
+        'Test-AutoModeReadiness'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()

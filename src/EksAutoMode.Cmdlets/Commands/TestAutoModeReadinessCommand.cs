@@ -1,0 +1,120 @@
+using System.Management.Automation;
+using EksAutoMode.Engine;
+using EksAutoMode.Engine.Aws;
+using EksAutoMode.Engine.Readiness;
+using EksAutoMode.Infrastructure;
+
+namespace EksAutoMode.Commands;
+
+/// <summary>
+/// Judges whether a standard EKS cluster is ready for Auto Mode: one finding per catalogue check (Pass, Fail,
+/// Warn, Skipped with the reason) with the objects that triggered it. -Quiet returns $true only when no Blocker
+/// fails. -ListAvailable lists the catalogue without connecting.
+/// </summary>
+[Cmdlet(VerbsDiagnostic.Test, "AutoModeReadiness", DefaultParameterSetName = CheckSet)]
+[OutputType(typeof(AutoModeReadinessFinding), ParameterSetName = new[] { CheckSet })]
+[OutputType(typeof(bool), ParameterSetName = new[] { CheckSet })]
+[OutputType(typeof(AutoModeReadinessCheck), ParameterSetName = new[] { ListSet })]
+public sealed class TestAutoModeReadinessCommand : KubernetesCmdlet
+{
+    private const string CheckSet = "Check";
+    private const string ListSet = "ListAvailable";
+    private const string Activity = "Checking Auto Mode readiness";
+
+    /// <summary>The Kubernetes version the cluster will run under Auto Mode (default: its current version).</summary>
+    [Parameter(ParameterSetName = CheckSet)]
+    [ValidatePattern(@"^v?\d{1,3}\.\d{1,3}")]
+    public string? TargetKubernetesVersion { get; set; }
+
+    [Parameter(ParameterSetName = CheckSet)]
+    [Parameter(ParameterSetName = ListSet)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[]? CheckId { get; set; }
+
+    [Parameter(ParameterSetName = CheckSet)]
+    [Parameter(ParameterSetName = ListSet)]
+    [ValidateSet("Networking", "LoadBalancing", "Storage", "Compute", "Workloads", "Security", "Addons", "Cluster")]
+    public string[]? Category { get; set; }
+
+    [Parameter(ParameterSetName = CheckSet)]
+    [Parameter(ParameterSetName = ListSet)]
+    [ValidateSet("Blocker", "Warning", "Info")]
+    public string[]? Severity { get; set; }
+
+    /// <summary>Return only $true (no Blocker fails) or $false.</summary>
+    [Parameter(ParameterSetName = CheckSet)]
+    public SwitchParameter Quiet { get; set; }
+
+    /// <summary>List the check catalogue instead of checking a cluster.</summary>
+    [Parameter(Mandatory = true, ParameterSetName = ListSet)]
+    public SwitchParameter ListAvailable { get; set; }
+
+    protected override void ProcessRecord()
+    {
+        ReadinessFilter filter = ReadinessOutput.Filter(CheckId, Category, Severity);
+        if (ListAvailable)
+        {
+            foreach (ReadinessCheck check in ReadinessCatalogue.Readiness.Where(filter.Selects))
+            {
+                WriteObject(ReadinessOutput.Check(check));
+            }
+
+            return;
+        }
+
+        var connection = GetKubernetesConnection();
+        AwsSession? session = ClusterName is null ? null : GetAwsSession();
+        var source = new LiveReadinessSource(connection, session, ClusterName, line => WriteVerboseLater(line));
+        ReadinessPlan plan;
+        try
+        {
+            plan = RunAws(ct => ReadinessEngine.PlanAsync(source, filter, TargetKubernetesVersion, DateTimeOffset.UtcNow, ct));
+        }
+        catch (EngineException ex)
+        {
+            ThrowEngineError(ex);
+            return;
+        }
+
+        WriteVerbose($"Target Kubernetes version: {plan.Target?.ToString() ?? "unknown"}; {plan.Steps.Count} check(s).");
+        bool blocked = false;
+        for (int i = 0; i < plan.Steps.Count; i++)
+        {
+            ReadinessPlan.Step step = plan.Steps[i];
+            WriteItemProgress(Activity, i, plan.Steps.Count, $"{step.Check.Id} {step.Check.Title}");
+            ReadinessResult result = step.Preset ?? RunAws(ct => ReadinessEngine.EvaluateAsync(step.Check, plan.Data, ct));
+            DrainLater();
+            blocked |= result.IsBlockingFailure;
+            if (result.Status == ReadinessStatus.Skipped)
+            {
+                WriteVerbose($"{result.Check.Id} skipped: {result.SkipReason}");
+            }
+
+            if (!Quiet)
+            {
+                WriteObject(ReadinessOutput.Finding(result, ClusterName ?? connection.ClusterName));
+            }
+        }
+
+        CompleteProgress(Activity);
+        if (Quiet)
+        {
+            WriteObject(!blocked);
+        }
+    }
+
+    protected override void EndProcessing() => CompleteProgress(Activity);
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _later = new();
+
+    private void WriteVerboseLater(string line) => _later.Enqueue(line);
+
+    private void DrainLater()
+    {
+        while (_later.TryDequeue(out string? line))
+        {
+            WriteVerbose(line);
+        }
+    }
+}
