@@ -121,13 +121,7 @@ public class KubeApiTests(AutomodeFixture f) : IClassFixture<AutomodeFixture>
         Assert.Equal("NotFound", s.Str("reason"));
     }
 
-    private async Task<HttpResponseMessage> Send(HttpMethod m, string path, string? body = null, string? contentType = null)
-    {
-        var msg = new HttpRequestMessage(m, C.Kube() + path);
-        msg.Headers.TryAddWithoutValidation("Authorization", "Bearer " + C.Host.World.StaticToken);
-        if (body != null) msg.Content = new StringContent(body, Encoding.UTF8, contentType!);
-        return await C.Http.SendAsync(msg);
-    }
+    private Task<HttpResponseMessage> Send(HttpMethod m, string path, string? body = null, string? contentType = null) => C.KubeSend(m, path, body, contentType);
 
     [Fact]
     public async Task Merge_patch_updates_nodepool_and_bumps_generation_and_resourceVersion()

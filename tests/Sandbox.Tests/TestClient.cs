@@ -70,6 +70,24 @@ internal sealed class TestClient : IDisposable
         return Http.SendAsync(msg);
     }
 
+    /// <summary>PATCH / DELETE (or any method) with the static token, optional body.</summary>
+    public Task<HttpResponseMessage> KubeSend(HttpMethod m, string path, string? body = null, string? contentType = null, int cluster = 0)
+    {
+        var msg = new HttpRequestMessage(m, Kube(cluster) + path);
+        msg.Headers.TryAddWithoutValidation("Authorization", "Bearer " + Host.World.StaticToken);
+        if (body != null) msg.Content = new StringContent(body, Encoding.UTF8, contentType!);
+        return Http.SendAsync(msg);
+    }
+
+    /// <summary>GET that must succeed, parsed.</summary>
+    public async Task<JsonNode> KubeJson(string pathAndQuery, int cluster = 0)
+    {
+        var r = await KubeGet(pathAndQuery, cluster: cluster);
+        var body = await r.Content.ReadAsStringAsync();
+        Assert.True(r.IsSuccessStatusCode, $"GET {pathAndQuery}: {(int)r.StatusCode} {body}");
+        return JsonNode.Parse(body)!;
+    }
+
     public static async Task<JsonNode> Json(HttpResponseMessage r) => JsonNode.Parse(await r.Content.ReadAsStringAsync())!;
 
     public void Dispose() => Http.Dispose();

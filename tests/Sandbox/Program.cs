@@ -134,6 +134,7 @@ internal sealed class SandboxHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var c in World.Clusters) c.Controllers?.Dispose();
         await App.StopAsync();
         await App.DisposeAsync();
         DeleteFiles();
@@ -160,7 +161,7 @@ internal sealed class SandboxHost : IAsyncDisposable
         string? caPath = null;
         if (opt.Tls)
         {
-            caPath = Path.Combine(Path.GetTempPath(), $"eksautomode-sandbox-ca-{Environment.ProcessId}.pem");
+            caPath = Path.Combine(Path.GetTempPath(), $"eksautomode-sandbox-ca-{Environment.ProcessId}-{awsPort}.pem");
             File.WriteAllText(caPath, caPem);
         }
         for (var i = 0; i < n; i++)

@@ -243,7 +243,14 @@ internal sealed class Ec2(World w)
         var products = Indexed(a, "ProductDescription");
         var zone = a.Param("AvailabilityZone");
         var filters = Filters(a);
-        DateTimeOffset? startTime = a.Param("StartTime") is { } st ? DateTimeOffset.Parse(st, CultureInfo.InvariantCulture) : null;
+        DateTimeOffset? Time(string name)
+        {
+            if (a.Param(name) is not { } v) return null;
+            return DateTimeOffset.TryParse(v, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t
+                : throw new AwsError(400, "InvalidParameterValue", $"Value ({v}) for parameter {char.ToLowerInvariant(name[0])}{name[1..]} is invalid. Expected: 'dateTime'.");
+        }
+        var startTime = Time("StartTime");
+        var endTime = Time("EndTime");
         var (start, max) = Paging(a, 1, 1000, 1000);
         var now = w.Now;
         var rows = new List<JsonObject>();
@@ -274,7 +281,7 @@ internal sealed class Ec2(World w)
                 (types.Count == 0 || types.Contains(r.Str("instanceType")!)) &&
                 (products.Count == 0 || products.Contains(r.Str("productDescription")!)) &&
                 (zone == null || r.Str("availabilityZone") == zone) &&
-                (startTime == null || DateTimeOffset.Parse(r.Str("timestamp")!, CultureInfo.InvariantCulture) >= startTime.Value.AddHours(-6)) &&
+                (endTime == null || DateTimeOffset.Parse(r.Str("timestamp")!, CultureInfo.InvariantCulture) <= endTime.Value) &&
                 filters.All(f => f.Name switch
                 {
                     "instance-type" => Wild(f.Values, r.Str("instanceType")),
@@ -283,6 +290,15 @@ internal sealed class Ec2(World w)
                     _ => throw new AwsError(400, "InvalidParameterValue", $"The filter '{f.Name}' is invalid"),
                 }))
             .OrderByDescending(r => r.Str("timestamp"), StringComparer.Ordinal).ToList();
+        if (startTime != null)
+        {
+            // Like EC2: the prices set after StartTime plus, per zone/type/product, the one still in effect at StartTime.
+            DateTimeOffset Ts(JsonObject r) => DateTimeOffset.Parse(r.Str("timestamp")!, CultureInfo.InvariantCulture);
+            var inEffect = matched.Where(r => Ts(r) < startTime.Value)
+                .GroupBy(r => (r.Str("availabilityZone"), r.Str("instanceType"), r.Str("productDescription")))
+                .Select(g => g.First()).ToHashSet();
+            matched = matched.Where(r => Ts(r) >= startTime.Value || inEffect.Contains(r)).ToList();
+        }
         var sb = new StringBuilder($"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<DescribeSpotPriceHistoryResponse xmlns=\"{Ns}\">\n    <requestId>{a.RequestId}</requestId>\n    <spotPriceHistorySet>\n");
         foreach (var r in matched.Skip(start).Take(max))
         {

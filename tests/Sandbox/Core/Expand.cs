@@ -331,7 +331,6 @@ internal sealed class ExpandContext(World w, Cluster c)
 {
     public World World => w;
     public Cluster Cluster => c;
-    private readonly Dictionary<string, int> _poolNodes = new();
 
     public void EnsureNamespace(string ns)
     {
@@ -418,7 +417,6 @@ internal sealed class ExpandContext(World w, Cluster c)
         Add(NodeFactory.Node(w, c, s));
         Add(NodeFactory.NodeClaim(w, c, s, pool));
         w.Instances.Add(NodeFactory.Instance(w, c, s, s.Flavor == NodeFlavor.Auto ? NodeRoleName() : $"KarpenterNodeRole-{c.Name}"));
-        _poolNodes[s.NodePool] = _poolNodes.GetValueOrDefault(s.NodePool) + 1;
     }
 
     public void Nodegroup(JsonObject ng)
@@ -703,7 +701,7 @@ internal sealed class ExpandContext(World w, Cluster c)
         c.AccessEntries.Add(o);
     }
 
-    /// <summary>Sets status.resources.nodes on each NodePool to the number of nodes it owns.</summary>
+    /// <summary>NodePools without written conditions get Ready ones (status.resources is the nodepool.counter controller's).</summary>
     public void FinishNodePoolStatus()
     {
         var t = c.Kube.Types.FirstOrDefault(x => x.Plural == "nodepools");
@@ -711,8 +709,6 @@ internal sealed class ExpandContext(World w, Cluster c)
         foreach (var (name, pool) in c.Kube.Collections[t].Items)
         {
             var status = pool.EnsureObj("status");
-            var n = _poolNodes.GetValueOrDefault(name);
-            status["resources"] = new JsonObject { ["nodes"] = n.ToString(CultureInfo.InvariantCulture) };
             status["conditions"] ??= ScenarioLoader.ReadyStatus(c, ["NodeClassReady", "ValidationSucceeded"])["conditions"]!.DeepClone();
         }
     }

@@ -50,12 +50,6 @@ internal static class Generator
         c.Kube.Collections[claimType].Virtual = new Source(count, i => ClaimName(poolName, i), i => Stamp(NodeFactory.NodeClaim(w, c, Spec(i), pool)));
         w.VirtualInstances = new Source(count, InstanceId, i => NodeFactory.Instance(w, c, Spec(i), roleName));
         w.VirtualInstancesRegion = c.Region;
-        if (pool != null)
-        {
-            var res = pool.EnsureObj("status").EnsureObj("resources");
-            var existing = long.TryParse(res.Str("nodes"), CultureInfo.InvariantCulture, out var e) ? e : 0;
-            res["nodes"] = (existing + count).ToString(CultureInfo.InvariantCulture);
-        }
     }
 
     private static JsonObject Stamp(JsonObject o)

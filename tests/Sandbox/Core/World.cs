@@ -36,6 +36,7 @@ internal sealed class Cluster
     public List<JsonObject> Addons = new();
     public List<JsonObject> AccessEntries = new();
     public KubeStore Kube = null!;
+    public Controllers.ControllerManager? Controllers;
     public string KubernetesUrl = "";
     public int Port;
     public bool AutoMode => Eks.Obj("computeConfig").Bool("enabled") == true;
@@ -105,6 +106,11 @@ internal static class ScenarioLoader
             var target = w.Clusters.FirstOrDefault(c => c.AutoMode) ?? w.Clusters.FirstOrDefault()
                 ?? throw new InvalidDataException("--generate-nodes needs a scenario with at least one cluster.");
             Generator.Attach(w, target, generateNodes);
+        }
+        foreach (var c in w.Clusters)
+        {
+            c.Controllers = EksAutoMode.Sandbox.Controllers.ControllerManager.Default(w, c);
+            c.Controllers.Start();
         }
         return w;
     }

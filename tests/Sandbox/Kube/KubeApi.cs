@@ -452,8 +452,10 @@ internal sealed class KubeApi(World w, Faults faults, RequestCounter counter, st
             if (ct == "application/json-patch+json") result = JsonPatch.Apply(copy, patch as JsonArray ?? throw new KubeError(400, "BadRequest", "json patch must be an array"));
             else result = J.MergePatch(copy, patch);
             if (result is not JsonObject res) throw new KubeError(422, "Invalid", "patch result is not an object");
-            var rvInPatch = patch?["metadata"].Str("resourceVersion");
-            if (rvInPatch != null && rvInPatch != current["metadata"].Str("resourceVersion"))
+            // Optimistic concurrency as the apiserver does it: a resourceVersion left in the patched object (merge patch
+            // "metadata.resourceVersion", or a JSON patch replace/add of /metadata/resourceVersion) must be the current one.
+            var rvAfter = res["metadata"].Str("resourceVersion");
+            if (rvAfter != null && rvAfter != current["metadata"].Str("resourceVersion"))
                 throw new KubeError(409, "Conflict", $"Operation cannot be fulfilled on {type.FullName} \"{r.Name}\": the object has been modified; please apply your changes to the latest version and try again",
                     new JsonObject { ["name"] = r.Name, ["group"] = type.Group, ["kind"] = type.Plural });
             if (res["metadata"].Str("name") != r.Name || res.Str("kind") != current.Str("kind") || res.Str("apiVersion") != current.Str("apiVersion"))
@@ -465,9 +467,8 @@ internal sealed class KubeApi(World w, Faults faults, RequestCounter counter, st
             var specChanged = !JsonNode.DeepEquals(current["spec"], res["spec"]);
             if (!JsonNode.DeepEquals(current, res) && !dryRun)
             {
-                meta["resourceVersion"] = c.Kube.NextRv().ToString(CultureInfo.InvariantCulture);
                 if (specChanged) meta["generation"] = (current["metadata"].Long("generation") ?? 1) + 1;
-                c.Kube.Collections[type].Items[Collection.KeyOf(r.Namespace, r.Name!)] = res;
+                c.Kube.Put(type, res); // the controllers react inside the write; the response is the object as written, like the apiserver
             }
             updated = res;
         }
@@ -483,11 +484,7 @@ internal sealed class KubeApi(World w, Faults faults, RequestCounter counter, st
             gone = Fetch(c, r);
             if (!dryRun)
             {
-                var col = c.Kube.Collections[r.Type!];
-                var key = Collection.KeyOf(r.Namespace, r.Name!);
-                col.Items.Remove(key);
-                if (col.VirtualIndex(key) >= 0) col.Tombstones.Add(key);
-                c.Kube.NextRv();
+                c.Kube.Remove(r.Type!, Collection.KeyOf(r.Namespace, r.Name!));
             }
         }
         var t = r.Type!;

@@ -1,86 +1,163 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using EksAutoMode.Sandbox.Core;
 
 namespace EksAutoMode.Sandbox.Kube;
 
 internal sealed class SelectorException(string message) : Exception(message);
 
-/// <summary>Kubernetes label selector (equality- and set-based).</summary>
+/// <summary>
+/// Kubernetes label selector as k8s.io/apimachinery/pkg/labels parses it: a lexer (identifiers end at whitespace or one
+/// of <c>=!(),&lt;&gt;</c>), requirements <c>key</c>, <c>!key</c>, <c>key=v</c>, <c>key==v</c>, <c>key!=v</c>,
+/// <c>key in (a,b)</c>, <c>key notin (a,b)</c>, <c>key&gt;N</c>, <c>key&lt;N</c>, keys and values validated like label
+/// keys and values. Anything else is a <see cref="SelectorException"/> (the apiserver's 400 BadRequest).
+/// </summary>
 internal sealed class LabelSelector
 {
     private readonly List<Func<JsonObject?, bool>> _terms = new();
     public bool Empty => _terms.Count == 0;
 
+    private enum Tok { End, Identifier, ClosedPar, Comma, DoesNotExist, DoubleEquals, Equals, GreaterThan, In, LessThan, NotEquals, NotIn, OpenPar }
+
+    private static readonly Regex NamePart = new("^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$", RegexOptions.CultureInvariant);
+    private static readonly Regex Dns1123Subdomain = new("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$", RegexOptions.CultureInvariant);
+    private static readonly Regex LabelValue = new("^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$", RegexOptions.CultureInvariant);
+
+    private static List<(Tok Kind, string Text)> Lex(string s)
+    {
+        var list = new List<(Tok, string)>();
+        var i = 0;
+        while (i < s.Length)
+        {
+            var ch = s[i];
+            if (char.IsWhiteSpace(ch)) { i++; continue; }
+            if (ch is '=' or '!' or '(' or ')' or ',' or '>' or '<')
+            {
+                var two = i + 1 < s.Length ? s.Substring(i, 2) : "";
+                if (two == "==") { list.Add((Tok.DoubleEquals, two)); i += 2; continue; }
+                if (two == "!=") { list.Add((Tok.NotEquals, two)); i += 2; continue; }
+                list.Add((ch switch { '=' => Tok.Equals, '!' => Tok.DoesNotExist, '(' => Tok.OpenPar, ')' => Tok.ClosedPar, ',' => Tok.Comma, '>' => Tok.GreaterThan, _ => Tok.LessThan }, ch.ToString()));
+                i++;
+                continue;
+            }
+            var start = i;
+            while (i < s.Length && !char.IsWhiteSpace(s[i]) && s[i] is not ('=' or '!' or '(' or ')' or ',' or '>' or '<')) i++;
+            var word = s[start..i];
+            list.Add((word switch { "in" => Tok.In, "notin" => Tok.NotIn, _ => Tok.Identifier }, word));
+        }
+        list.Add((Tok.End, ""));
+        return list;
+    }
+
     public static LabelSelector Parse(string? s)
     {
         var sel = new LabelSelector();
         if (string.IsNullOrWhiteSpace(s)) return sel;
-        foreach (var raw in Split(s))
+        var toks = Lex(s);
+        var p = 0;
+        (Tok Kind, string Text) Next() => toks[Math.Min(p++, toks.Count - 1)];
+        (Tok Kind, string Text) Peek() => toks[Math.Min(p, toks.Count - 1)];
+        static string Shown((Tok Kind, string Text) t) => t.Kind == Tok.End ? "" : t.Text;
+        while (true)
         {
-            var t = raw.Trim();
-            if (t.Length == 0) throw new SelectorException($"unable to parse requirement: found '', expected: identifier");
-            var inIdx = IndexOfWord(t, " in ");
-            var notinIdx = IndexOfWord(t, " notin ");
-            if (notinIdx > 0 || inIdx > 0)
+            var t = Next();
+            if (t.Kind == Tok.DoesNotExist)
             {
-                var not = notinIdx > 0;
-                var idx = not ? notinIdx : inIdx;
-                var key = t[..idx].Trim();
-                var rest = t[(idx + (not ? 7 : 4))..].Trim();
-                if (!rest.StartsWith('(') || !rest.EndsWith(')')) throw new SelectorException($"unable to parse requirement: found '{rest}', expected: '('");
-                var values = rest[1..^1].Split(',', StringSplitOptions.TrimEntries).ToHashSet(StringComparer.Ordinal);
-                Key(key);
-                sel._terms.Add(l => { var v = l.Str(key); return not ? v == null || !values.Contains(v) : v != null && values.Contains(v); });
-            }
-            else if (t.Contains("!=", StringComparison.Ordinal))
-            {
-                var i = t.IndexOf("!=", StringComparison.Ordinal);
-                var (k, v) = (t[..i].Trim(), t[(i + 2)..].Trim());
-                Key(k);
-                sel._terms.Add(l => l.Str(k) != v);
-            }
-            else if (t.Contains('='))
-            {
-                var i = t.IndexOf('=');
-                var k = t[..i].Trim();
-                var v = t[(i + 1)..].TrimStart('=').Trim();
-                Key(k);
-                sel._terms.Add(l => l.Str(k) == v);
-            }
-            else if (t.StartsWith('!'))
-            {
-                var k = t[1..].Trim();
-                Key(k);
-                sel._terms.Add(l => l is null || !l.ContainsKey(k));
+                var k = Next();
+                if (k.Kind != Tok.Identifier) throw new SelectorException($"unable to parse requirement: found '{Shown(k)}', expected: identifier");
+                Key(k.Text);
+                var key = k.Text;
+                sel._terms.Add(l => l is null || !l.ContainsKey(key));
             }
             else
             {
-                Key(t);
-                sel._terms.Add(l => l is not null && l.ContainsKey(t));
+                if (t.Kind != Tok.Identifier) throw new SelectorException($"unable to parse requirement: found '{Shown(t)}', expected: identifier");
+                var key = t.Text;
+                Key(key);
+                var op = Peek();
+                if (op.Kind is Tok.End or Tok.Comma)
+                    sel._terms.Add(l => l is not null && l.ContainsKey(key));
+                else
+                {
+                    p++;
+                    switch (op.Kind)
+                    {
+                        case Tok.Equals or Tok.DoubleEquals or Tok.NotEquals:
+                        {
+                            var v = Peek();
+                            var value = "";
+                            if (v.Kind == Tok.Identifier) { value = v.Text; p++; }
+                            else if (v.Kind is not (Tok.End or Tok.Comma)) throw new SelectorException($"unable to parse requirement: found '{Shown(v)}', expected: identifier");
+                            Value(key, 0, value);
+                            if (op.Kind == Tok.NotEquals) sel._terms.Add(l => l.Str(key) != value);
+                            else sel._terms.Add(l => l.Str(key) == value);
+                            break;
+                        }
+                        case Tok.In or Tok.NotIn:
+                        {
+                            var open = Next();
+                            if (open.Kind != Tok.OpenPar) throw new SelectorException($"unable to parse requirement: found '{Shown(open)}', expected: '('");
+                            var values = new HashSet<string>(StringComparer.Ordinal);
+                            while (true)
+                            {
+                                var v = Next();
+                                if (v.Kind == Tok.ClosedPar) break;
+                                if (v.Kind == Tok.Comma) { values.Add(""); continue; }
+                                if (v.Kind != Tok.Identifier) throw new SelectorException($"unable to parse requirement: found '{Shown(v)}', expected: ',', ')' or identifier");
+                                Value(key, values.Count, v.Text);
+                                values.Add(v.Text);
+                                var sep = Next();
+                                if (sep.Kind == Tok.ClosedPar) break;
+                                if (sep.Kind != Tok.Comma) throw new SelectorException($"unable to parse requirement: found '{Shown(sep)}', expected: ',' or ')'");
+                            }
+                            if (values.Count == 0) throw new SelectorException($"unable to parse requirement: values: Invalid value: []string{{}}: for 'in', 'notin' operators, values set can't be empty");
+                            if (op.Kind == Tok.NotIn) sel._terms.Add(l => l.Str(key) is not { } x || !values.Contains(x));
+                            else sel._terms.Add(l => l.Str(key) is { } x && values.Contains(x));
+                            break;
+                        }
+                        case Tok.GreaterThan or Tok.LessThan:
+                        {
+                            var v = Next();
+                            if (v.Kind != Tok.Identifier || !long.TryParse(v.Text, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n))
+                                throw new SelectorException($"unable to parse requirement: values[0]: Invalid value: \"{Shown(v)}\": for 'Gt', 'Lt' operators, the value must be an integer");
+                            var gt = op.Kind == Tok.GreaterThan;
+                            sel._terms.Add(l => long.TryParse(l.Str(key), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var x) && (gt ? x > n : x < n));
+                            break;
+                        }
+                        default:
+                            throw new SelectorException($"unable to parse requirement: found '{Shown(op)}', expected: in, notin, =, ==, !=, gt, lt");
+                    }
+                }
             }
+            var after = Next();
+            if (after.Kind == Tok.End) break;
+            if (after.Kind != Tok.Comma) throw new SelectorException($"found '{Shown(after)}', expected: ',' or 'end of string'");
         }
         return sel;
     }
 
+    /// <summary>A label key: optional DNS-subdomain prefix and '/', then a name part of at most 63 characters.</summary>
     private static void Key(string k)
     {
-        if (k.Length == 0 || k.Any(c => !(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '/')))
-            throw new SelectorException($"unable to parse requirement: invalid label key \"{k}\": name part must consist of alphanumeric characters, '-', '_' or '.'");
+        var slash = k.IndexOf('/');
+        var name = slash < 0 ? k : k[(slash + 1)..];
+        var prefix = slash < 0 ? null : k[..slash];
+        string? why = null;
+        if (prefix != null && (prefix.Length == 0 || prefix.Length > 253 || !Dns1123Subdomain.IsMatch(prefix)))
+            why = "prefix part a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+        else if (name.Length == 0) why = "name part must be non-empty";
+        else if (name.Length > 63) why = "name part must be no more than 63 characters";
+        else if (!NamePart.IsMatch(name))
+            why = "name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
+        if (why != null) throw new SelectorException($"unable to parse requirement: key: Invalid value: \"{k}\": {why}");
     }
 
-    private static int IndexOfWord(string t, string w) => t.IndexOf(w, StringComparison.Ordinal);
-
-    private static IEnumerable<string> Split(string s)
+    private static void Value(string key, int index, string v)
     {
-        var depth = 0;
-        var start = 0;
-        for (var i = 0; i < s.Length; i++)
-        {
-            if (s[i] == '(') depth++;
-            else if (s[i] == ')') depth--;
-            else if (s[i] == ',' && depth == 0) { yield return s[start..i]; start = i + 1; }
-        }
-        yield return s[start..];
+        if (v.Length > 63)
+            throw new SelectorException($"unable to parse requirement: values[{index}][{key}]: Invalid value: \"{v}\": must be no more than 63 characters");
+        if (!LabelValue.IsMatch(v))
+            throw new SelectorException($"unable to parse requirement: values[{index}][{key}]: Invalid value: \"{v}\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')");
     }
 
     public bool Matches(JsonObject obj) => _terms.All(t => t(obj["metadata"]?["labels"] as JsonObject));

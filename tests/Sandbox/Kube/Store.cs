@@ -124,6 +124,28 @@ internal sealed class KubeStore
 
     public long NextRv() => Interlocked.Increment(ref ResourceVersion);
 
+    /// <summary>Called (under <see cref="Sync"/>) after every write through <see cref="Put"/> / <see cref="Remove"/>: the controller manager's hook.</summary>
+    public Action<ResourceType>? Changed;
+
+    /// <summary>Stores a changed object with a new resourceVersion and notifies the controllers. Caller holds <see cref="Sync"/>.</summary>
+    public void Put(ResourceType t, JsonObject obj)
+    {
+        var meta = obj.EnsureObj("metadata");
+        meta["resourceVersion"] = NextRv().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Collections[t].Items[Collection.KeyOf(meta.Str("namespace"), meta.Str("name")!)] = obj;
+        Changed?.Invoke(t);
+    }
+
+    /// <summary>Deletes an object (a generated one leaves a tombstone) and notifies the controllers. Caller holds <see cref="Sync"/>.</summary>
+    public void Remove(ResourceType t, string key)
+    {
+        var col = Collections[t];
+        col.Items.Remove(key);
+        if (col.VirtualIndex(key) >= 0) col.Tombstones.Add(key);
+        NextRv();
+        Changed?.Invoke(t);
+    }
+
     public void Add(JsonObject obj)
     {
         var t = FindKind(obj.Str("apiVersion") ?? "", obj.Str("kind") ?? "")
