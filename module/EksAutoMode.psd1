@@ -24,6 +24,7 @@
         'Formats/Conversion.Format.ps1xml'
         'Formats/Aws.Format.ps1xml'
         'Formats/Pricing.Format.ps1xml'
+        'Formats/Inventory.Format.ps1xml'
         'Formats/Readiness.Format.ps1xml'
     )
     TypesToProcess        = @()
@@ -40,6 +41,10 @@
         'Measure-AutoModeCost'
         'Get-AutoModePrice'
         'Update-AutoModePriceCache'
+        'Get-AutoModeNode'
+        'Get-AutoModeNodePool'
+        'Get-AutoModeNodeClass'
+        'Get-AutoModeNodeClaim'
         'Test-AutoModeReadiness'
     )
     FunctionsToExport     = @()

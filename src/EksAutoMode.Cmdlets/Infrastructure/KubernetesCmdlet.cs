@@ -23,13 +23,29 @@ public abstract class KubernetesCmdlet : AwsCmdlet
     [Alias("KubeContext")]
     public string? Context { get; set; }
 
-    /// <summary>The EKS cluster to connect to without a kubeconfig.</summary>
-    [Parameter(ValueFromPipelineByPropertyName = true)]
-    public string? ClusterName { get; set; }
+    /// <summary>
+    /// The EKS clusters to connect to without a kubeconfig: names, or objects with a ClusterName or Name property
+    /// (Get-EKSCluster, Get-AutoModeCluster), from the command line or the pipeline.
+    /// </summary>
+    [Parameter(Position = 0, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [ClusterNameTransformation]
+    [ValidateNotNullOrEmpty]
+    public string[]? ClusterName { get; set; }
+
+    /// <summary>True when -KubeConfigPath or -Context chose a kubeconfig connection.</summary>
+    protected bool UsesKubeConfig => KubeConfigPath is not null || Context is not null;
+
+    /// <summary>A kubeconfig connection (-KubeConfigPath/-Context, else KUBECONFIG or ~/.kube/config); the caller owns it.</summary>
+    protected KubernetesConnection OpenKubeConfigConnection()
+    {
+        string? path = KubeConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(KubeConfigPath);
+        return KubernetesConnection.FromKubeConfig(path, Context);
+    }
 
     protected KubernetesConnection GetKubernetesConnection()
     {
-        string key = string.Join('\u001f', KubeConfigPath, Context, ClusterName);
+        string? clusterName = ClusterName?.FirstOrDefault();
+        string key = string.Join('\u001f', KubeConfigPath, Context, clusterName);
         if (_connection is not null && _connectionKey == key)
         {
             return _connection;
@@ -39,15 +55,14 @@ public abstract class KubernetesCmdlet : AwsCmdlet
         _connection = null;
         try
         {
-            if (KubeConfigPath is not null || Context is not null || ClusterName is null)
+            if (UsesKubeConfig || clusterName is null)
             {
-                string? path = KubeConfigPath is null ? null : GetUnresolvedProviderPathFromPSPath(KubeConfigPath);
-                _connection = KubernetesConnection.FromKubeConfig(path, Context);
+                _connection = OpenKubeConfigConnection();
             }
             else
             {
                 var session = GetAwsSession();
-                _connection = RunAws(ct => KubernetesConnection.ForEksClusterAsync(session, ClusterName, ct));
+                _connection = RunAws(ct => KubernetesConnection.ForEksClusterAsync(session, clusterName, ct));
             }
         }
         catch (EngineException ex)

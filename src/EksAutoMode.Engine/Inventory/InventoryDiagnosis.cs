@@ -104,7 +104,7 @@ public sealed class InventoryDiagnosis
             }
 
             DateTimeOffset? expiresAt = claim.ExpireAfter is { } e && claim.CreatedAt is { } c ? c + e : null;
-            if (expiresAt is { } x && x - now < ExpiryHorizon && !claim.Deleting)
+            if (expiresAt is { } x && x - now < ExpiryHorizon && !claim.Deleting && claim.Launched == true)
             {
                 facts.Add("expiresWithin48h");
             }

@@ -368,6 +368,10 @@ public sealed class NodeInventoryReader
                 ?? (onDemand is null ? null : PriceCatalogue.EstimateFee(onDemand.HourlyPrice, currency, onDemand.AsOf));
             fee = quote?.HourlyPrice;
             feeSource = quote?.Source ?? PriceSource.None;
+            if (quote is null)
+            {
+                note = (note is null ? "" : note + "; ") + $"no Auto Mode fee for {node.InstanceType} in {node.Region} (Update-AutoModePriceCache -Region {node.Region})";
+            }
         }
 
         return node with

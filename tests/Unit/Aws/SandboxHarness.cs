@@ -15,13 +15,19 @@ public sealed class SandboxProcess : IDisposable
     private readonly Process _process;
     private static readonly HttpClient Admin = new() { Timeout = TimeSpan.FromSeconds(10) };
 
-    public SandboxProcess(bool tls, string? faults = null)
+    public SandboxProcess(bool tls, string? faults = null, string? scenario = null, int generateNodes = 0)
     {
         string dll = SandboxPath ?? throw new InvalidOperationException(SkipReason);
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, UseShellExecute = false };
-        foreach (string a in new[] { dll, "--scenario", ScenarioPath, "--port", "0", "--exit-on-stdin-close", "--seed", "7" })
+        foreach (string a in new[] { dll, "--scenario", scenario ?? ScenarioPath, "--port", "0", "--exit-on-stdin-close", "--seed", "7" })
         {
             psi.ArgumentList.Add(a);
+        }
+
+        if (generateNodes > 0)
+        {
+            psi.ArgumentList.Add("--generate-nodes");
+            psi.ArgumentList.Add(generateNodes.ToString(System.Globalization.CultureInfo.InvariantCulture));
         }
 
         if (tls)

@@ -1,0 +1,215 @@
+# Get-AutoModeNode, -NodePool, -NodeClass, -NodeClaim end to end against the loopback sandbox (tests/Sandbox) with
+# TLS, so that real kubectl and the aws CLI read the same cluster in the same test and the numbers are compared.
+
+BeforeDiscovery {
+    Import-Module (Join-Path $PSScriptRoot 'Sandbox.psm1') -Force
+    $script:sandboxMissing = $false
+    try { $null = Get-EksSandboxPath } catch { $script:sandboxMissing = $true }
+    $script:noCli = -not (Get-Command kubectl -ErrorAction SilentlyContinue) -or -not (Get-Command aws -ErrorAction SilentlyContinue)
+}
+
+BeforeAll {
+    Import-Module $env:EKSAUTOMODE_MODULE_PATH -Force
+    Import-Module (Join-Path $PSScriptRoot 'Sandbox.psm1') -Force
+    $env:AWS_EC2_METADATA_DISABLED = 'true'
+    $script:savedEnv = @{}
+    foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
+        'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ENDPOINT_URL', 'AWS_CA_BUNDLE', 'EKSAUTOMODE_PRICE_CACHE', 'KUBECONFIG') {
+        $script:savedEnv[$name] = [Environment]::GetEnvironmentVariable($name)
+        [Environment]::SetEnvironmentVariable($name, $null)
+    }
+    $script:tmp = Join-Path ([IO.Path]::GetTempPath()) ('eam-inv-' + [guid]::NewGuid().ToString('n'))
+    New-Item -ItemType Directory -Force $script:tmp | Out-Null
+    $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $script:tmp 'credentials'
+    $env:AWS_CONFIG_FILE = Join-Path $script:tmp 'config'
+    $env:EKSAUTOMODE_PRICE_CACHE = Join-Path $script:tmp 'prices.json'
+
+    if (-not $sandboxMissing) {
+        $script:sb = Start-EksSandbox -Scenario mixed -Tls -Seed 11
+        $env:AWS_CA_BUNDLE = $script:sb.caPemPath
+        $script:aws = @{ EndpointUrl = $script:sb.awsEndpointUrl; Region = 'us-west-2'; AccessKey = $script:sb.accessKeyId; SecretKey = $script:sb.secretAccessKey }
+        $script:kubeconfig = Join-Path $script:tmp 'kubeconfig'
+        New-EksSandboxKubeconfig -Sandbox $script:sb -Path $script:kubeconfig -ClusterName mixed-eks -Auth Static
+        $script:nodes = @(Get-AutoModeNode -ClusterName mixed-eks @aws)
+    }
+
+    function Invoke-Kubectl([string[]] $Arguments) {
+        $out = & kubectl --kubeconfig $script:kubeconfig @Arguments
+        if ($LASTEXITCODE -ne 0) { throw "kubectl $Arguments failed" }
+        $out | ConvertFrom-Json -Depth 50
+    }
+
+    function Invoke-AwsCli([string[]] $Arguments) {
+        # A named profile in the test's own credentials file (the CLI reads it like a user's).
+        Set-Content -LiteralPath $env:AWS_SHARED_CREDENTIALS_FILE -Value @('[inventory-test]', "aws_access_key_id = $($script:sb.accessKeyId)", "aws_secret_access_key = $($script:sb.secretAccessKey)")
+        $out = & aws --profile inventory-test --endpoint-url $script:sb.awsEndpointUrl --region us-west-2 --ca-bundle $script:sb.caPemPath --output json @Arguments 2>&1
+        if ($LASTEXITCODE -ne 0) { throw "aws $Arguments failed: $out" }
+        $out | ConvertFrom-Json -Depth 50
+    }
+}
+
+AfterAll {
+    if ($script:sb) { Stop-EksSandbox -Sandbox $script:sb }
+    foreach ($name in $script:savedEnv.Keys) { [Environment]::SetEnvironmentVariable($name, $script:savedEnv[$name]) }
+    Remove-Item -Recurse -Force $script:tmp -ErrorAction SilentlyContinue
+}
+
+Describe 'Get-AutoModeNode on a mixed fleet' -Skip:$sandboxMissing {
+    BeforeEach { Set-EksSandboxFault -Sandbox $script:sb -Faults '' }
+
+    It 'classifies every node from labels and EC2 facts, and charges the fee only where Auto Mode launched the instance' {
+        $byName = @{}; foreach ($n in $script:nodes) { $byName[$n.Name] = $n }
+        $auto = @($script:nodes | Where-Object ComputeType -EQ AutoMode)
+        $auto.Name | Sort-Object | Should -Be @('i-0aa0000000000a001', 'i-0aa0000000000a002', 'i-0aa0000000000a003')
+        @($script:nodes | Where-Object ComputeType -EQ ManagedNodeGroup).NodeGroup | Sort-Object -Unique | Should -Be 'legacy-ng'
+        @($script:nodes | Where-Object ComputeType -EQ ManagedNodeGroup).Count | Should -Be 2
+        $karpenter = @($script:nodes | Where-Object ComputeType -EQ Karpenter)
+        $karpenter.InstanceId | Should -Be 'i-0bb0000000000b001'
+        $karpenter.NodePool | Should -Be 'oss-karpenter'
+        $karpenter.CapacityType | Should -Be ([EksAutoMode.NodeCapacity]::Spot)
+        foreach ($n in $script:nodes) {
+            $n.FeeApplies | Should -Be ($n.ComputeType -eq 'AutoMode') -Because "$($n.Name) is $($n.ComputeType)"
+            $n.IsAutoModeManaged | Should -Be ($n.ComputeType -eq 'AutoMode')
+            if (-not $n.FeeApplies) { $n.FeeHourly | Should -Be 0 }
+        }
+        $byName['i-0aa0000000000a001'].NodePool | Should -Be 'system'
+        $byName['i-0aa0000000000a001'].LaunchType | Should -Be 'AutoModeBuiltIn'
+        $byName['i-0aa0000000000a001'].Architecture | Should -Be 'arm64'
+    }
+
+    It 'reports the same nodes, instance types, zones and pods per node as kubectl and the aws CLI' -Skip:$noCli {
+        $kNodes = (Invoke-Kubectl @('get', 'nodes', '-o', 'json', '--chunk-size=500')).items
+        $kPods = (Invoke-Kubectl @('get', 'pods', '-A', '-o', 'json', '--chunk-size=500')).items
+        ($script:nodes.Name | Sort-Object) | Should -Be ($kNodes.metadata.name | Sort-Object)
+        foreach ($k in $kNodes) {
+            $n = $script:nodes | Where-Object Name -EQ $k.metadata.name
+            $n.InstanceType | Should -Be $k.metadata.labels.'node.kubernetes.io/instance-type'
+            $n.Zone | Should -Be $k.metadata.labels.'topology.kubernetes.io/zone'
+            $n.MaxPods | Should -Be ([int]$k.status.allocatable.pods)
+            $running = @($kPods | Where-Object { $_.spec.nodeName -eq $k.metadata.name -and $_.status.phase -notin 'Succeeded', 'Failed' }).Count
+            $n.Pods | Should -Be $running -Because "pods on $($n.Name)"
+        }
+        ($script:nodes | Measure-Object Pods -Sum).Sum | Should -BeGreaterThan 0
+        $ids = @($script:nodes.InstanceId | Where-Object { $_ })
+        $reservations = (Invoke-AwsCli (@('ec2', 'describe-instances', '--instance-ids') + $ids)).Reservations
+        foreach ($i in $reservations.Instances) {
+            $n = $script:nodes | Where-Object InstanceId -EQ $i.InstanceId
+            $n.InstanceType | Should -Be $i.InstanceType
+            $n.Zone | Should -Be $i.Placement.AvailabilityZone
+        }
+    }
+
+    It 'carries expiry from the NodeClaim, typed so that Where-Object and Export-Csv work' {
+        $claims = (Invoke-Kubectl @('get', 'nodeclaims.karpenter.sh', '-o', 'json')).items
+        $n = $script:nodes | Where-Object Name -EQ 'i-0aa0000000000a003'
+        $claim = $claims | Where-Object { $_.metadata.name -eq $n.NodeClaim }
+        $claim | Should -Not -BeNullOrEmpty
+        $n.ExpireAfter | Should -Be ([TimeSpan]::FromHours(336))
+        $n.ExpiresAt | Should -Be (([DateTimeOffset]$claim.metadata.creationTimestamp).UtcDateTime + [TimeSpan]::FromHours(336))
+        $n.TimeToExpiry | Should -BeOfType [TimeSpan]
+        $n.TimeToExpiry.TotalDays | Should -BeGreaterThan 13
+        @($script:nodes | Where-Object TimeToExpiry -LT '2.00:00:00' | Where-Object { $_.TimeToExpiry -ge [TimeSpan]::FromDays(2) }).Count | Should -Be 0
+        $groups = $script:nodes | Group-Object NodePool | Where-Object Name -EQ 'general-purpose'
+        $groups.Count | Should -Be 2
+        $csv = Join-Path $script:tmp 'nodes.csv'
+        $script:nodes | Export-Csv -LiteralPath $csv -NoTypeInformation
+        $rows = Import-Csv -LiteralPath $csv
+        $row = $rows | Where-Object Name -EQ 'i-0aa0000000000a003'
+        $row.ComputeType | Should -Be 'AutoMode'
+        [TimeSpan]::Parse($row.ExpireAfter, [cultureinfo]::InvariantCulture) | Should -Be ([TimeSpan]::FromHours(336))
+        $row.FeeApplies | Should -Be 'True'
+    }
+
+    It 'prices spot nodes from DescribeSpotPriceHistory and on-demand nodes from the catalogue' {
+        $spot = $script:nodes | Where-Object CapacityType -EQ Spot
+        $spot.PriceSource | Should -Be ([EksAutoMode.NodePriceSource]::SpotPriceHistory)
+        $history = (Invoke-AwsCli @('ec2', 'describe-spot-price-history', '--instance-types', $spot.InstanceType, '--availability-zone', $spot.Zone,
+                '--product-descriptions', 'Linux/UNIX', '--start-time', (Get-Date).ToUniversalTime().ToString('o'))).SpotPriceHistory |
+            Sort-Object Timestamp -Descending | Select-Object -First 1
+        $spot.HourlyPrice | Should -Be ([decimal]$history.SpotPrice)
+        $spot.SpotPrice | Should -Be $spot.HourlyPrice
+    }
+
+    It 'Get-AutoModeNode | Measure-AutoModeCost charges the fee of the Auto Mode nodes only' {
+        $null = Update-AutoModePriceCache -Region us-west-2 @aws
+        $priced = @(Get-AutoModeNode -ClusterName mixed-eks @aws | Where-Object InstanceType)
+        $byHand = ($priced | Where-Object FeeApplies | Measure-Object FeeHourly -Sum).Sum
+        $byHand | Should -BeGreaterThan 0
+        $summary = $priced | Measure-AutoModeCost -Period Hour -Summary
+        $summary.FeeCost | Should -Be $byHand
+        $summary.FeeInstanceCount | Should -Be @($priced | Where-Object FeeApplies).Count
+        $summary.InstanceCount | Should -Be $priced.Count
+    }
+
+    It 'reads cluster objects from the pipeline, by value and by property name' {
+        @('mixed-eks' | Get-AutoModeNode @aws).Count | Should -Be $script:nodes.Count
+        @([pscustomobject]@{ Name = 'mixed-eks' } | Get-AutoModeNode @aws).Count | Should -Be $script:nodes.Count
+        @(Get-AutoModeCluster -Name mixed-eks @aws | Get-AutoModeNode @aws -ComputeType AutoMode).Count | Should -Be 3
+        @(Get-AutoModeNode mixed-eks @aws -Name 'i-0aa*' -NodePool general-purpose).Name | Sort-Object | Should -Be @('i-0aa0000000000a002', 'i-0aa0000000000a003')
+    }
+
+    It 'one failing cluster is one non-terminating error while the others complete' {
+        $errs = $null
+        $out = @(Get-AutoModeNode -ClusterName 'no-such-cluster', 'mixed-eks' @aws -ErrorVariable errs -ErrorAction SilentlyContinue)
+        $out.Count | Should -Be $script:nodes.Count
+        @($errs).Count | Should -Be 1
+        $errs[0].TargetObject | Should -Be 'no-such-cluster'
+        $errs[0].FullyQualifiedErrorId | Should -BeLike 'ResourceNotFound*'
+    }
+
+    It 'gives complete, identical results with 20 % of Kubernetes and EC2 calls failing (429, 5xx, truncated)' {
+        Set-EksSandboxFault -Sandbox $script:sb -Faults 'k8s:list:*=throttle@0.2;ec2:*=500@0.2;k8s:list:pods=truncate@0.2;k8s:list:nodes=503@0.2'
+        $faulty = @(Get-AutoModeNode -ClusterName mixed-eks @aws -ErrorAction Stop)
+        Set-EksSandboxFault -Sandbox $script:sb -Faults ''
+        ($faulty | Sort-Object Name | ForEach-Object { "$($_.Name) $($_.InstanceType) $($_.ComputeType) $($_.Pods) $($_.FeeApplies)" }) |
+            Should -Be ($script:nodes | Sort-Object Name | ForEach-Object { "$($_.Name) $($_.InstanceType) $($_.ComputeType) $($_.Pods) $($_.FeeApplies)" })
+    }
+
+    It 'works from a kubeconfig without AWS parameters (no EC2 calls)' {
+        Reset-EksSandboxRequestCount -Sandbox $script:sb
+        $k = @(Get-AutoModeNode -KubeConfigPath $script:kubeconfig)
+        ($k.Name | Sort-Object) | Should -Be ($script:nodes.Name | Sort-Object)
+        Get-EksSandboxRequestCount -Sandbox $script:sb -Operation 'ec2:*' | Should -Be 0
+        ($k | Where-Object Name -EQ 'i-0aa0000000000a002').ComputeType | Should -Be ([EksAutoMode.NodeComputeType]::AutoMode)
+    }
+}
+
+Describe 'NodePools, NodeClasses and NodeClaims' -Skip:$sandboxMissing {
+    It 'reports pools with class, expiry and maximum node life' {
+        $pools = @(Get-AutoModeNodePool mixed-eks @aws)
+        $gp = $pools | Where-Object Name -EQ 'general-purpose'
+        $gp.IsBuiltIn | Should -BeTrue
+        $gp.NodeClass | Should -Be 'default'
+        $gp.ExpireAfter | Should -Be ([TimeSpan]::FromHours(336))
+        $gp.MaxNodeLifetime | Should -Be ([TimeSpan]::FromHours(360))
+        $oss = $pools | Where-Object Name -EQ 'oss-karpenter'
+        $oss.IsAutoMode | Should -BeFalse
+        $oss.NodeClassKind | Should -Be 'EC2NodeClass'
+        $oss.Requirements | Should -Contain 'karpenter.sh/capacity-type In [spot]'
+    }
+
+    It 'reports NodeClasses of both kinds' {
+        $classes = @(Get-AutoModeNodeClass mixed-eks @aws)
+        ($classes | Where-Object Name -EQ 'default').IsBuiltIn | Should -BeTrue
+        ($classes | Where-Object Name -EQ 'oss-default').Kind | Should -Be 'EC2NodeClass'
+        ($classes | Where-Object Name -EQ 'oss-default').Role | Should -Be 'KarpenterNodeRole-mixed-eks'
+    }
+
+    It 'diagnoses the seed article''s failing NodeClaim (custom NodeClass tags without the tagging policy)' {
+        $sb2 = Start-EksSandbox -Scenario automode -Seed 3
+        try {
+            $a = @{ EndpointUrl = $sb2.awsEndpointUrl; Region = 'us-west-2'; AccessKey = $sb2.accessKeyId; SecretKey = $sb2.secretAccessKey }
+            $claims = @(Get-AutoModeNodeClaim automode-eks @a)
+            $failing = $claims | Where-Object Name -EQ 'spot-pool-x7kqf'
+            $failing.Launched | Should -BeNullOrEmpty
+            $failing.WaitingFor | Should -BeLike 'Launched=Unknown (Unauthorized)'
+            $failing.Diagnosis.Code | Should -Contain 'LaunchTagPermissionDenied'
+            ($failing.Diagnosis | Where-Object Code -EQ 'LaunchTagPermissionDenied').DocUrl | Should -Match '^https://'
+            @($claims | Where-Object { $_.Name -ne 'spot-pool-x7kqf' -and $_.Diagnosis.Severity -contains 'Error' }).Count | Should -Be 0
+            $nodes = @(Get-AutoModeNode automode-eks @a)
+            $nodes.Count | Should -Be 8
+            ($nodes | Where-Object NodePool -EQ 'spot-pool' | Where-Object CapacityType -EQ Spot).Count | Should -Be 2
+        }
+        finally { Stop-EksSandbox -Sandbox $sb2 }
+    }
+}
