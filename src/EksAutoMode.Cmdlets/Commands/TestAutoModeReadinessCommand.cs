@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using EksAutoMode.Engine;
 using EksAutoMode.Engine.Aws;
+using EksAutoMode.Engine.Kubernetes;
 using EksAutoMode.Engine.Readiness;
 using EksAutoMode.Infrastructure;
 
@@ -63,9 +64,42 @@ public sealed class TestAutoModeReadinessCommand : KubernetesCmdlet
             return;
         }
 
-        var connection = GetKubernetesConnection();
-        AwsSession? session = ClusterName is null ? null : GetAwsSession();
-        var source = new LiveReadinessSource(connection, session, ClusterName, line => WriteVerboseLater(line));
+        // With a kubeconfig: one cluster (the first -ClusterName, if any, names it for the EKS checks).
+        // Otherwise one run per -ClusterName (pipeline input from Get-EKSCluster / Get-AutoModeCluster works).
+        IReadOnlyList<string?> names = UsesKubeConfig || ClusterName is not { Length: > 0 }
+            ? new[] { ClusterName?.FirstOrDefault() }
+            : ClusterName.Select(n => (string?)n).ToArray();
+        foreach (string? name in names)
+        {
+            KubernetesConnection connection;
+            AwsSession? session = name is null ? null : GetAwsSession();
+            try
+            {
+                connection = UsesKubeConfig || session is null
+                    ? OpenKubeConfigConnection()
+                    : RunAws(ct => KubernetesConnection.ForEksClusterAsync(session, name!, ct));
+            }
+            catch (EngineException ex)
+            {
+                WriteEngineError(ex);
+                continue;
+            }
+
+            using (connection)
+            {
+                foreach (string warning in connection.Warnings)
+                {
+                    WriteWarning(warning);
+                }
+
+                Check(connection, session, name, filter);
+            }
+        }
+    }
+
+    private void Check(KubernetesConnection connection, AwsSession? session, string? clusterName, ReadinessFilter filter)
+    {
+        var source = new LiveReadinessSource(connection, session, clusterName, line => WriteVerboseLater(line));
         ReadinessPlan plan;
         try
         {
@@ -73,16 +107,17 @@ public sealed class TestAutoModeReadinessCommand : KubernetesCmdlet
         }
         catch (EngineException ex)
         {
-            ThrowEngineError(ex);
+            WriteEngineError(ex);
             return;
         }
 
-        WriteVerbose($"Target Kubernetes version: {plan.Target?.ToString() ?? "unknown"}; {plan.Steps.Count} check(s).");
+        string label = clusterName ?? connection.ClusterName ?? connection.Server;
+        WriteVerbose($"{label}: target Kubernetes version {plan.Target?.ToString() ?? "unknown"}; {plan.Steps.Count} check(s).");
         bool blocked = false;
         for (int i = 0; i < plan.Steps.Count; i++)
         {
             ReadinessPlan.Step step = plan.Steps[i];
-            WriteItemProgress(Activity, i, plan.Steps.Count, $"{step.Check.Id} {step.Check.Title}");
+            WriteItemProgress(Activity, i, plan.Steps.Count, $"{label}: {step.Check.Id} {step.Check.Title}");
             ReadinessResult result = step.Preset ?? RunAws(ct => ReadinessEngine.EvaluateAsync(step.Check, plan.Data, ct));
             DrainLater();
             blocked |= result.IsBlockingFailure;
@@ -93,7 +128,7 @@ public sealed class TestAutoModeReadinessCommand : KubernetesCmdlet
 
             if (!Quiet)
             {
-                WriteObject(ReadinessOutput.Finding(result, ClusterName ?? connection.ClusterName));
+                WriteObject(ReadinessOutput.Finding(result, clusterName ?? connection.ClusterName));
             }
         }
 
