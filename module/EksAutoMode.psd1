@@ -46,6 +46,7 @@
         'Get-AutoModeNodeClass'
         'Get-AutoModeNodeClaim'
         'Test-AutoModeReadiness'
+        'Test-AutoModeIamRole'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()

@@ -1,7 +1,8 @@
 namespace EksAutoMode.Engine.Readiness;
 
 /// <summary>One evaluated check.</summary>
-public sealed record ReadinessResult(ReadinessCheck Check, ReadinessStatus Status, string Message, IReadOnlyList<ReadinessEvidence> Evidence, string? SkipReason)
+public sealed record ReadinessResult(ReadinessCheck Check, ReadinessStatus Status, string Message, IReadOnlyList<ReadinessEvidence> Evidence, string? SkipReason,
+    string? PolicyJson = null)
 {
     public bool IsBlockingFailure => Status == ReadinessStatus.Fail && Check.Severity == ReadinessSeverity.Blocker;
 }
@@ -96,13 +97,17 @@ public static class ReadinessEngine
         return new ReadinessPlan(data, target, steps);
     }
 
-    public static async Task<ReadinessResult> EvaluateAsync(ReadinessCheck check, ReadinessData data, CancellationToken cancellationToken)
+    public static Task<ReadinessResult> EvaluateAsync(ReadinessCheck check, ReadinessData data, CancellationToken cancellationToken) =>
+        GuardAsync(check, ct => ReadinessEvaluators.EvaluateAsync(check, data, ct), cancellationToken);
+
+    /// <summary>Runs one evaluation: no evidence = Pass, evidence = the row's onMatch (or the outcome's status), a data failure = Skipped with the reason.</summary>
+    public static async Task<ReadinessResult> GuardAsync(ReadinessCheck check, Func<CancellationToken, Task<ReadinessOutcome>> evaluate, CancellationToken cancellationToken)
     {
         try
         {
-            ReadinessOutcome outcome = await ReadinessEvaluators.EvaluateAsync(check, data, cancellationToken).ConfigureAwait(false);
-            ReadinessStatus status = outcome.Evidence.Count == 0 ? ReadinessStatus.Pass : outcome.Status ?? check.OnMatch;
-            return new ReadinessResult(check, status, outcome.Message, outcome.Evidence, null);
+            ReadinessOutcome outcome = await evaluate(cancellationToken).ConfigureAwait(false);
+            ReadinessStatus status = outcome.Evidence.Count == 0 ? outcome.Status ?? ReadinessStatus.Pass : outcome.Status ?? check.OnMatch;
+            return new ReadinessResult(check, status, outcome.Message, outcome.Evidence, status == ReadinessStatus.Skipped ? outcome.Message : null, outcome.PolicyJson);
         }
         catch (EngineException ex) when (!cancellationToken.IsCancellationRequested)
         {

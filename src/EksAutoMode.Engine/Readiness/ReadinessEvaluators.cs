@@ -12,7 +12,7 @@ public sealed record ReadinessEvidence(string Kind, string? Namespace, string Na
 }
 
 /// <summary>An evaluator's verdict: the evidence found (empty = Pass) and a message; <see cref="Status"/> overrides the row's onMatch.</summary>
-public sealed record ReadinessOutcome(IReadOnlyList<ReadinessEvidence> Evidence, string Message, ReadinessStatus? Status = null)
+public sealed record ReadinessOutcome(IReadOnlyList<ReadinessEvidence> Evidence, string Message, ReadinessStatus? Status = null, string? PolicyJson = null)
 {
     public static ReadinessOutcome Pass(string message) => new(Array.Empty<ReadinessEvidence>(), message);
 }

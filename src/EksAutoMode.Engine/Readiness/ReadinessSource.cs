@@ -37,25 +37,31 @@ public interface IReadinessSource
 /// <summary>Reads a live cluster: Kubernetes through the paged list reader, EKS through the signed AWS client.</summary>
 public sealed class LiveReadinessSource : IReadinessSource
 {
-    private readonly KubernetesConnection _connection;
-    private readonly KubernetesListReader _reader;
+    private readonly KubernetesConnection? _connection;
+    private readonly KubernetesListReader? _reader;
+    private readonly EngineException? _connectionError;
     private readonly AwsSession? _session;
 
-    public LiveReadinessSource(KubernetesConnection connection, AwsSession? session, string? clusterName, Action<string>? trace = null)
+    /// <param name="connection">The Kubernetes connection; null when it could not be opened (<paramref name="connectionError"/> then explains why, and every Kubernetes read fails with it).</param>
+    public LiveReadinessSource(KubernetesConnection? connection, AwsSession? session, string? clusterName, Action<string>? trace = null, EngineException? connectionError = null)
     {
         _connection = connection;
+        _connectionError = connectionError;
         _session = session;
         ClusterName = string.IsNullOrWhiteSpace(clusterName) ? null : clusterName.Trim();
-        _reader = new KubernetesListReader(connection) { Trace = trace };
+        _reader = connection is null ? null : new KubernetesListReader(connection) { Trace = trace };
     }
 
     public string? ClusterName { get; }
 
     public Task<IReadOnlyList<JsonElement>> ListAsync(ReadinessResource resource, string? labelSelector, CancellationToken cancellationToken) =>
-        _reader.ListAllAsync(new KubernetesResourceType(resource.Group, resource.Version, resource.Plural, resource.Kind),
+        (_reader ?? throw NoConnection()).ListAllAsync(new KubernetesResourceType(resource.Group, resource.Version, resource.Plural, resource.Kind),
             new KubernetesListOptions { NotFoundIsEmpty = true, LabelSelector = labelSelector }, cancellationToken);
 
-    public Task<string> GetServerVersionAsync(CancellationToken cancellationToken) => _connection.GetServerVersionAsync(cancellationToken);
+    public Task<string> GetServerVersionAsync(CancellationToken cancellationToken) => (_connection ?? throw NoConnection()).GetServerVersionAsync(cancellationToken);
+
+    private EngineException NoConnection() =>
+        _connectionError ?? new EngineException("KubernetesNotConnected", ErrorKind.InvalidArgument, "Kubernetes objects were not read: no cluster connection (give -ClusterName or -KubeConfigPath).", null);
 
     public async Task<JsonElement> DescribeClusterAsync(CancellationToken cancellationToken)
     {
