@@ -47,6 +47,7 @@
         'Get-AutoModeNodeClaim'
         'Test-AutoModeReadiness'
         'Test-AutoModeIamRole'
+        'Get-AutoModeAddonSupport'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()

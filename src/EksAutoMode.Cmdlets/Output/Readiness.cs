@@ -75,3 +75,26 @@ public sealed class AutoModeReadinessCheck
     public string Source { get; set; } = string.Empty;
     public DateTime AsOf { get; set; }
 }
+
+/// <summary>An installed EKS add-on or third-party controller and its support for a target Kubernetes version (Get-AutoModeAddonSupport).</summary>
+public sealed class AutoModeAddonSupport
+{
+    public string? ClusterName { get; set; }
+    public string Name { get; set; } = string.Empty;
+
+    /// <summary>"EKS add-on", "Helm release", "Deployment", "DaemonSet" or "StatefulSet".</summary>
+    public string Source { get; set; } = string.Empty;
+    public string? Namespace { get; set; }
+    public string? InstalledVersion { get; set; }
+    public string TargetKubernetesVersion { get; set; } = string.Empty;
+
+    /// <summary>Whether EKS publishes any version for the target (EKS add-ons only; null when unknown).</summary>
+    public bool? CompatibleVersionExists { get; set; }
+
+    /// <summary>Whether the installed version is listed for the target (EKS add-ons only).</summary>
+    public bool? InstalledVersionCompatible { get; set; }
+    public string[] CompatibleVersions { get; set; } = Array.Empty<string>();
+    public string? DefaultVersion { get; set; }
+    public bool RedundantUnderAutoMode { get; set; }
+    public string Advice { get; set; } = string.Empty;
+}
