@@ -40,6 +40,9 @@ function Start-EksSandbox {
         [switch] $Tls,
         [ValidateRange(0, 1000000)]
         [int] $GenerateNodes = 0,
+        # Pods per generated node (the sandbox's default is 10); also per shorthand node of clusters with podsPerNode.
+        [ValidateRange(0, 110)]
+        [Nullable[int]] $PodsPerNode,
         [string] $Faults,
         [int] $Seed = 1,
         [int] $Port = 0,
@@ -53,6 +56,7 @@ function Start-EksSandbox {
     foreach ($a in @($dll, '--scenario', $Scenario, '--port', "$Port", '--seed', "$Seed", '--exit-on-stdin-close')) { $psi.ArgumentList.Add($a) }
     if ($Tls) { $psi.ArgumentList.Add('--tls') }
     if ($GenerateNodes -gt 0) { $psi.ArgumentList.Add('--generate-nodes'); $psi.ArgumentList.Add("$GenerateNodes") }
+    if ($null -ne $PodsPerNode) { $psi.ArgumentList.Add('--pods-per-node'); $psi.ArgumentList.Add("$PodsPerNode") }
     if ($Faults) { $psi.ArgumentList.Add('--faults'); $psi.ArgumentList.Add($Faults) }
     $psi.RedirectStandardOutput = $true
     $psi.RedirectStandardError = $true

@@ -12,6 +12,7 @@ public class ScenarioTests
     [InlineData("standard")]
     [InlineData("mixed")]
     [InlineData("partial")]
+    [InlineData("diagnosis")]
     public void Every_scenario_loads_with_consistent_nodes_pods_and_instances(string name)
     {
         var w = ScenarioLoader.Load(ScenarioLoader.Resolve(name), 1, 0);
@@ -22,6 +23,12 @@ public class ScenarioTests
             foreach (var (_, node) in Col(c, "nodes").Items)
             {
                 var id = node["spec"].Str("providerID")!.Split('/').Last();
+                var computeType = node["metadata"]!["labels"].Str("eks.amazonaws.com/compute-type");
+                if (computeType is "fargate" or "hybrid")
+                {
+                    Assert.DoesNotContain(w.Instances, i => i.Str("instanceId") == id); // no EC2 instance behind Fargate or hybrid nodes
+                    continue;
+                }
                 Assert.Contains(w.Instances, i => i.Str("instanceId") == id);
                 if (node["metadata"]!["labels"].Str("eks.amazonaws.com/compute-type") == "auto") Assert.Equal(id, node["metadata"].Str("name"));
             }

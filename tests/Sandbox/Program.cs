@@ -25,6 +25,7 @@ internal sealed class Options
     public bool Tls;
     public int Seed = 1;
     public int GenerateNodes;
+    public int? PodsPerNode;
     public string? Faults;
     public bool ExitOnStdinClose;
     public bool Verbose;
@@ -44,12 +45,13 @@ internal sealed class Options
                 case "--tls": o.Tls = true; break;
                 case "--seed": o.Seed = NextInt(); break;
                 case "--generate-nodes": o.GenerateNodes = NextInt(); break;
+                case "--pods-per-node": o.PodsPerNode = NextInt(); break;
                 case "--faults": o.Faults = Next(); break;
                 case "--exit-on-stdin-close": o.ExitOnStdinClose = true; break;
                 case "--verbose": o.Verbose = true; break;
                 case "--no-static-token": o.NoStaticToken = true; break;
                 case "--help" or "-h":
-                    Console.Error.WriteLine("EksAutoMode.Sandbox --scenario <name-or-path> [--port 0] [--tls] [--seed N] [--generate-nodes N] [--faults \"op=kind[:ms][@p][#n];...\"] [--exit-on-stdin-close] [--no-static-token] [--verbose]");
+                    Console.Error.WriteLine("EksAutoMode.Sandbox --scenario <name-or-path> [--port 0] [--tls] [--seed N] [--generate-nodes N] [--pods-per-node N] [--faults \"op=kind[:ms][@p][#n];...\"] [--exit-on-stdin-close] [--no-static-token] [--verbose]");
                     Environment.Exit(0);
                     break;
                 default: throw new ArgumentException($"Unknown argument '{args[i]}'. Use --help.");
@@ -73,7 +75,7 @@ public static class Program
             opt = Options.Parse(args);
             Verbose = opt.Verbose;
             faults = new Faults(opt.Seed, opt.Faults);
-            world = ScenarioLoader.Load(ScenarioLoader.Resolve(opt.Scenario), opt.Seed, opt.GenerateNodes);
+            world = ScenarioLoader.Load(ScenarioLoader.Resolve(opt.Scenario), opt.Seed, opt.GenerateNodes, opt.PodsPerNode);
             if (opt.NoStaticToken) world.StaticToken = "";
         }
         catch (Exception e) when (e is ArgumentException or FormatException or FileNotFoundException or InvalidDataException or InvalidOperationException or YamlDotNet.Core.YamlException)
@@ -119,11 +121,11 @@ internal sealed class SandboxHost : IAsyncDisposable
     public IHostApplicationLifetime? Lifetime;
     public string? CaPath;
 
-    public static SandboxHost Start(string scenario, int seed = 1, int generateNodes = 0, string? faults = null, bool tls = false)
+    public static SandboxHost Start(string scenario, int seed = 1, int generateNodes = 0, string? faults = null, bool tls = false, int? podsPerNode = null)
     {
-        var opt = new Options { Scenario = scenario, Seed = seed, GenerateNodes = generateNodes, Faults = faults, Tls = tls };
+        var opt = new Options { Scenario = scenario, Seed = seed, GenerateNodes = generateNodes, Faults = faults, Tls = tls, PodsPerNode = podsPerNode };
         var f = new Faults(seed, faults);
-        var w = ScenarioLoader.Load(ScenarioLoader.Resolve(scenario), seed, generateNodes);
+        var w = ScenarioLoader.Load(ScenarioLoader.Resolve(scenario), seed, generateNodes, podsPerNode);
         return Start(opt, w, f);
     }
 

@@ -20,6 +20,8 @@ internal sealed class Eks(World w)
             2 => "DescribeCluster",
             3 when s[2] == "node-groups" => "ListNodegroups",
             4 when s[2] == "node-groups" => "DescribeNodegroup",
+            3 when s[2] == "fargate-profiles" => "ListFargateProfiles",
+            4 when s[2] == "fargate-profiles" => "DescribeFargateProfile",
             3 when s[2] == "addons" => "ListAddons",
             4 when s[2] == "addons" => "DescribeAddon",
             3 when s[2] == "access-entries" => "ListAccessEntries",
@@ -46,6 +48,15 @@ internal sealed class Eks(World w)
                 var ng = c.Nodegroups.FirstOrDefault(n => n.Str("nodegroupName") == seg[3])
                     ?? throw new AwsError(404, "ResourceNotFoundException", $"No node group found for name: {seg[3]}.");
                 return AwsResponse.Json(new JsonObject { ["nodegroup"] = Timestamps(ng.DeepClone(), "createdAt", "modifiedAt") });
+            }
+            case "ListFargateProfiles":
+                return Page(a, "fargateProfileNames", Cluster(a, seg[1]).FargateProfiles.Select(n => n.Str("fargateProfileName")!).ToList());
+            case "DescribeFargateProfile":
+            {
+                var c = Cluster(a, seg[1]);
+                var fp = c.FargateProfiles.FirstOrDefault(n => n.Str("fargateProfileName") == seg[3])
+                    ?? throw new AwsError(404, "ResourceNotFoundException", $"No Fargate Profile found with name: {seg[3]}.");
+                return AwsResponse.Json(new JsonObject { ["fargateProfile"] = Timestamps(fp.DeepClone(), "createdAt") });
             }
             case "ListAddons":
                 return Page(a, "addons", Cluster(a, seg[1]).Addons.Select(n => n.Str("addonName")!).ToList());

@@ -27,6 +27,7 @@ internal sealed class StsIam(World w)
         return a.Action switch
         {
             "GetRole" => GetRole(a),
+            "GetInstanceProfile" => GetInstanceProfile(a),
             "ListAttachedRolePolicies" => ListAttached(a),
             "ListRolePolicies" => ListInline(a),
             "GetRolePolicy" => GetRolePolicy(a),
@@ -70,6 +71,25 @@ internal sealed class StsIam(World w)
             sb.Append("</Tags>");
         }
         sb.Append("</Role>");
+        return Wrap(IamNs, a, sb.ToString());
+    }
+
+    /// <summary>GetInstanceProfile: every profile a NodeClass status or an EC2 instance names, with its role.</summary>
+    private AwsResponse GetInstanceProfile(AwsRequest a)
+    {
+        var name = Required(a, "InstanceProfileName");
+        if (!w.InstanceProfiles.TryGetValue(name, out var roleName))
+            throw new AwsError(404, "NoSuchEntity", $"Instance Profile {name} cannot be found.");
+        var sb = new StringBuilder("<InstanceProfile>");
+        sb.Append($"<InstanceProfileId>{X(NodeFactory.InstanceProfileId(name))}</InstanceProfileId><Path>/</Path><InstanceProfileName>{X(name)}</InstanceProfileName>");
+        sb.Append($"<Arn>arn:aws:iam::{w.AccountId}:instance-profile/{X(name)}</Arn><CreateDate>2025-01-10T09:12:00Z</CreateDate><Roles>");
+        if (roleName.Length > 0)
+        {
+            var r = w.Roles.GetValueOrDefault(roleName);
+            sb.Append($"<member><Path>/</Path><AssumeRolePolicyDocument>{Doc(r?["assumeRolePolicyDocument"])}</AssumeRolePolicyDocument><RoleId>{X(r?.Str("roleId") ?? "AROA" + Ids.Hex("role" + roleName, 17).ToUpperInvariant())}</RoleId>");
+            sb.Append($"<RoleName>{X(roleName)}</RoleName><Arn>{X(r?.Str("arn") ?? $"arn:aws:iam::{w.AccountId}:role/{roleName}")}</Arn><CreateDate>{X(r?.Str("createDate") ?? "2025-01-10T09:00:00Z")}</CreateDate></member>");
+        }
+        sb.Append("</Roles></InstanceProfile>");
         return Wrap(IamNs, a, sb.ToString());
     }
 

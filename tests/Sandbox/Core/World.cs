@@ -33,10 +33,17 @@ internal sealed class Cluster
     public string Version = "1.32";
     public JsonObject Eks = new();
     public List<JsonObject> Nodegroups = new();
+    public List<JsonObject> FargateProfiles = new();
     public List<JsonObject> Addons = new();
     public List<JsonObject> AccessEntries = new();
     public KubeStore Kube = null!;
     public Controllers.ControllerManager? Controllers;
+    public int GeneratedNodes;
+    public int GeneratedPodsPerNode;
+    /// <summary>Nodes made by the shorthands (not Fargate), and the scenario's podsPerNode / daemonSets for them.</summary>
+    public List<string> Hosts = new();
+    public int? PodsPerNode;
+    public int DaemonSets = 2;
     public string KubernetesUrl = "";
     public int Port;
     public bool AutoMode => Eks.Obj("computeConfig").Bool("enabled") == true;
@@ -58,6 +65,8 @@ internal sealed class World
     public readonly Dictionary<string, InstanceTypeInfo> InstanceTypes = new(StringComparer.Ordinal);
     public readonly List<JsonObject> SpotPrices = new();
     public readonly Dictionary<string, JsonObject> Roles = new(StringComparer.Ordinal);
+    /// <summary>Instance profile name → role name (every profile a NodeClass status or an instance names).</summary>
+    public readonly Dictionary<string, string> InstanceProfiles = new(StringComparer.Ordinal);
     public readonly Dictionary<string, JsonObject> Policies = new(StringComparer.Ordinal);
     public readonly List<JsonObject> PriceProducts = new();
     public readonly List<JsonObject> AddonVersions = new();
@@ -83,7 +92,7 @@ internal static class ScenarioLoader
         throw new FileNotFoundException($"Scenario '{nameOrPath}' not found. Known scenarios: {known}.");
     }
 
-    public static World Load(string path, int seed, int generateNodes)
+    public static World Load(string path, int seed, int generateNodes, int? podsPerNode = null)
     {
         var root = YamlJson.ParseFile(path) as JsonObject ?? throw new InvalidDataException($"Scenario {path} is empty.");
         var w = new World { Seed = seed, ScenarioName = root.Str("name") ?? Path.GetFileNameWithoutExtension(path), Description = root.Str("description") ?? "" };
@@ -105,13 +114,22 @@ internal static class ScenarioLoader
         {
             var target = w.Clusters.FirstOrDefault(c => c.AutoMode) ?? w.Clusters.FirstOrDefault()
                 ?? throw new InvalidDataException("--generate-nodes needs a scenario with at least one cluster.");
-            Generator.Attach(w, target, generateNodes);
+            Generator.Attach(w, target, generateNodes, podsPerNode ?? target.PodsPerNode);
+        }
+        foreach (var c in w.Clusters)
+        {
+            // Pods on the scenario's own nodes only when it asks (podsPerNode), on generated nodes always (default 10).
+            var hosts = c.PodsPerNode != null ? c.Hosts : [];
+            var perNode = podsPerNode ?? c.PodsPerNode ?? (c.GeneratedNodes > 0 ? c.GeneratedPodsPerNode : 0);
+            var total = hosts.Count + c.GeneratedNodes;
+            PodFleet.Attach(w, c, total, i => i < hosts.Count ? hosts[i] : Generator.InstanceId(i - hosts.Count), perNode, c.DaemonSets);
         }
         foreach (var c in w.Clusters)
         {
             c.Controllers = EksAutoMode.Sandbox.Controllers.ControllerManager.Default(w, c);
             c.Controllers.Start();
         }
+
         return w;
     }
 
@@ -229,15 +247,23 @@ internal static class ScenarioLoader
 
         BuiltInPools(ctx, c);
         foreach (var o in c.Arr("objects")) ctx.Add((JsonObject)o!.DeepClone());
+        ctx.FinishNodeClassStatus();
         foreach (var n in c.Arr("autoNodes")) ctx.AutoNode((JsonObject)n!);
         foreach (var n in c.Arr("karpenterNodes")) ctx.KarpenterNode((JsonObject)n!);
         foreach (var ng in c.Arr("nodegroups")) ctx.Nodegroup((JsonObject)ng!);
+        foreach (var n in c.Arr("selfManagedNodes")) ctx.SelfManagedNode((JsonObject)n!);
+        foreach (var n in c.Arr("hybridNodes")) ctx.HybridNode((JsonObject)n!);
+        foreach (var f in c.Arr("fargateProfiles")) ctx.FargateProfile((JsonObject)f!);
         foreach (var n in c.Arr("nodeClaims")) ctx.FailingNodeClaim((JsonObject)n!);
         foreach (var p in c.Arr("podSets")) ctx.PodSet((JsonObject)p!);
         foreach (var h in c.Arr("helmReleases")) ctx.HelmRelease((JsonObject)h!);
         foreach (var a in c.Arr("addons")) ctx.Addon((JsonObject)a!);
         foreach (var a in c.Arr("accessEntries")) ctx.AccessEntry((JsonObject)a!);
         ctx.FinishNodePoolStatus();
+        foreach (var gone in c.Strings("iamMissingInstanceProfiles")) w.InstanceProfiles.Remove(gone); // deleted behind the NodeClass's back
+        cl.Hosts = ctx.Hosts;
+        cl.PodsPerNode = c.Long("podsPerNode") is { } ppn ? (int)ppn : null;
+        cl.DaemonSets = (int)(c.Long("daemonSets") ?? 2);
         // Consistency: every pod's spec.nodeName must be a node of this cluster.
         var nodes = k.Collections[k.Find("", "v1", "nodes")!].Items;
         foreach (var (key, pod) in k.Collections[k.Find("", "v1", "pods")!].Items)
@@ -281,9 +307,6 @@ internal static class ScenarioLoader
             },
             ["status"] = ReadyStatus(ctx.Cluster, ["InstanceProfileReady", "SecurityGroupsReady", "SubnetsReady", "ValidationSucceeded"]),
         };
-        ((JsonObject)nodeClass["status"]!)["instanceProfile"] = $"eks-{ctx.Cluster.Region}-{ctx.Cluster.Name}-{Ids.Hex(ctx.Cluster.Name, 10)}";
-        ((JsonObject)nodeClass["status"]!)["securityGroups"] = new JsonArray(new JsonObject { ["id"] = vpc.Str("clusterSecurityGroupId"), ["name"] = $"eks-cluster-sg-{ctx.Cluster.Name}" });
-        ((JsonObject)nodeClass["status"]!)["subnets"] = new JsonArray(vpc.Strings("subnetIds").Select((s, i) => (JsonNode)new JsonObject { ["id"] = s, ["zone"] = ctx.Cluster.Region + (char)('a' + i), ["zoneID"] = $"usw2-az{i + 1}" }).ToArray());
         ctx.Add(nodeClass);
         foreach (var p in known)
         {

@@ -13,6 +13,18 @@ internal interface IVirtualSource
     JsonObject Create(int index);
 }
 
+/// <summary>
+/// Generated nodes whose NodeClaims share their index (node i ↔ claim i): lets controllers account for thousands of
+/// pairs from a cheap per-index summary instead of building every object.
+/// </summary>
+internal interface IVirtualFleet
+{
+    int Count { get; }
+    string ClaimKey(int index);
+    /// <summary>What node i with its claim adds to its pool, exactly as the objects would give it.</summary>
+    (string Pool, IReadOnlyDictionary<string, Core.Quantity> Capacity) Usage(int index);
+}
+
 internal sealed class Collection(ResourceType type)
 {
     public ResourceType Type { get; } = type;

@@ -45,17 +45,49 @@ internal sealed class Counter : IReconciler
     }
 
     /// <summary>Per pool: resource name → summed quantity (the "nodes" count included).</summary>
-    public static Dictionary<string, Dictionary<string, Quantity>> Usage(ReconcileContext ctx)
+    public Dictionary<string, Dictionary<string, Quantity>> Usage(ReconcileContext ctx)
     {
+        var nodeType = ctx.Type("", "nodes");
+        var claimType = ctx.Type("karpenter.sh", "nodeclaims");
+        var sums = new Dictionary<string, Dictionary<string, Quantity>>(StringComparer.Ordinal);
+        var nodes = new List<JsonObject>();
+        var claims = new List<JsonObject>();
+        if (nodeType == null) return sums;
+        var nodeCol = ctx.Store.Collections[nodeType];
+        var claimCol = claimType == null ? null : ctx.Store.Collections[claimType];
+        if (nodeCol.Virtual is IVirtualFleet fleet && claimCol != null)
+        {
+            // Generated pairs: a cached total, less the pairs a write touched (those go through the object path below).
+            var touched = new SortedSet<int>();
+            foreach (var k in nodeCol.Items.Keys.Concat(nodeCol.Tombstones)) if (nodeCol.VirtualIndex(k) is >= 0 and var i) touched.Add(i);
+            foreach (var k in claimCol.Items.Keys.Concat(claimCol.Tombstones))
+                if (claimCol.VirtualIndex(k) is >= 0 and var i && i < fleet.Count && fleet.ClaimKey(i) == k) touched.Add(i);
+            foreach (var (pool, res) in FleetTotals(fleet)) foreach (var (k, q) in res) AddTo(sums, pool, k, q);
+            foreach (var i in touched)
+            {
+                var (pool, cap) = fleet.Usage(i);
+                foreach (var (k, q) in cap) AddTo(sums, pool, k, new Quantity(-q.Value, q.Format));
+                AddTo(sums, pool, "nodes", new Quantity(-1, QuantityFormat.DecimalSI));
+                if (!nodeCol.Items.ContainsKey(nodeCol.Virtual.KeyAt(i)) && !nodeCol.Tombstones.Contains(nodeCol.Virtual.KeyAt(i))) nodes.Add(nodeCol.Virtual.Create(i));
+                var ck = fleet.ClaimKey(i);
+                if (!claimCol.Items.ContainsKey(ck) && !claimCol.Tombstones.Contains(ck) && claimCol.Get(ck) is { } vc) claims.Add(vc);
+            }
+            nodes.AddRange(nodeCol.Items.Values);
+            claims.AddRange(claimCol.Items.Values);
+        }
+        else
+        {
+            nodes.AddRange(ctx.List(nodeType));
+            claims.AddRange(ctx.List(claimType));
+        }
         var byProvider = new Dictionary<string, JsonObject>(StringComparer.Ordinal);
         var loose = new List<JsonObject>();
-        foreach (var n in ctx.List(ctx.Type("", "nodes")))
+        foreach (var n in nodes)
         {
             if (n["spec"].Str("providerID") is { Length: > 0 } pid) byProvider[pid] = n;
             else loose.Add(n);
         }
-        var sums = new Dictionary<string, Dictionary<string, Quantity>>(StringComparer.Ordinal);
-        foreach (var claim in ctx.List(ctx.Type("karpenter.sh", "nodeclaims")))
+        foreach (var claim in claims)
         {
             JsonObject? node = null;
             if (claim["status"].Str("providerID") is { Length: > 0 } pid && byProvider.Remove(pid, out var n)) node = n;
@@ -63,6 +95,30 @@ internal sealed class Counter : IReconciler
         }
         foreach (var n in byProvider.Values.Concat(loose)) Add(sums, null, n);
         return sums;
+    }
+
+    private IVirtualFleet? _cachedFleet;
+    private Dictionary<string, Dictionary<string, Quantity>>? _cachedTotals;
+
+    /// <summary>The sum over every generated pair, computed once per fleet from its per-index summary (no objects built).</summary>
+    private Dictionary<string, Dictionary<string, Quantity>> FleetTotals(IVirtualFleet fleet)
+    {
+        if (ReferenceEquals(fleet, _cachedFleet) && _cachedTotals != null) return _cachedTotals;
+        var totals = new Dictionary<string, Dictionary<string, Quantity>>(StringComparer.Ordinal);
+        for (var i = 0; i < fleet.Count; i++)
+        {
+            var (pool, cap) = fleet.Usage(i);
+            foreach (var (k, q) in cap) AddTo(totals, pool, k, q);
+            AddTo(totals, pool, "nodes", new Quantity(1, QuantityFormat.DecimalSI));
+        }
+        _cachedFleet = fleet;
+        return _cachedTotals = totals;
+    }
+
+    private static void AddTo(Dictionary<string, Dictionary<string, Quantity>> sums, string pool, string key, Quantity q)
+    {
+        if (!sums.TryGetValue(pool, out var sum)) sums[pool] = sum = new Dictionary<string, Quantity>(StringComparer.Ordinal);
+        sum[key] = sum.TryGetValue(key, out var cur) ? cur.Add(q) : Quantity.Zero.Add(q);
     }
 
     private static void Add(Dictionary<string, Dictionary<string, Quantity>> sums, JsonObject? claim, JsonObject? node)
@@ -81,8 +137,7 @@ internal sealed class Counter : IReconciler
             Read(capacity, claim["status"]?["capacity"], overrideNonZero: false);
         }
         capacity["nodes"] = new Quantity(1, QuantityFormat.DecimalSI);
-        if (!sums.TryGetValue(pool, out var sum)) sums[pool] = sum = new Dictionary<string, Quantity>(StringComparer.Ordinal);
-        foreach (var (k, q) in capacity) sum[k] = sum.TryGetValue(k, out var cur) ? cur.Add(q) : Quantity.Zero.Add(q);
+        foreach (var (k, q) in capacity) AddTo(sums, pool, k, q);
     }
 
     private static void Read(Dictionary<string, Quantity> into, JsonNode? list, bool overrideNonZero)
