@@ -60,7 +60,7 @@ Describe 'Get-AutoModeNode on a mixed fleet' -Skip:$sandboxMissing {
     It 'classifies every node from labels and EC2 facts, and charges the fee only where Auto Mode launched the instance' {
         $byName = @{}; foreach ($n in $script:nodes) { $byName[$n.Name] = $n }
         $auto = @($script:nodes | Where-Object ComputeType -EQ AutoMode)
-        $auto.Name | Sort-Object | Should -Be @('i-0aa0000000000a001', 'i-0aa0000000000a002', 'i-0aa0000000000a003')
+        $auto.Name | Sort-Object | Should -Be @('i-0aa0000000000a001', 'i-0aa0000000000a002', 'i-0aa0000000000a003', 'i-0aa0000000000a004', 'i-0aa0000000000a005')
         @($script:nodes | Where-Object ComputeType -EQ ManagedNodeGroup).NodeGroup | Sort-Object -Unique | Should -Be 'legacy-ng'
         @($script:nodes | Where-Object ComputeType -EQ ManagedNodeGroup).Count | Should -Be 2
         $karpenter = @($script:nodes | Where-Object ComputeType -EQ Karpenter)
@@ -75,6 +75,11 @@ Describe 'Get-AutoModeNode on a mixed fleet' -Skip:$sandboxMissing {
         $byName['i-0aa0000000000a001'].NodePool | Should -Be 'system'
         $byName['i-0aa0000000000a001'].LaunchType | Should -Be 'AutoModeBuiltIn'
         $byName['i-0aa0000000000a001'].Architecture | Should -Be 'arm64'
+        $byName['i-0aa0000000000a005'].Drifted | Should -BeTrue
+        $byName['i-0aa0000000000a004'].LaunchType | Should -Be 'AutoModeCustom'
+        ($script:nodes | Where-Object NodeGroup -EQ 'legacy-ng' | Where-Object Cordoned).Count | Should -Be 1
+        foreach ($t in 'SelfManaged', 'Fargate', 'Hybrid') { @($script:nodes | Where-Object ComputeType -EQ $t).Count | Should -BeGreaterThan 0 -Because $t }
+        ($script:nodes | Where-Object ComputeType -EQ Fargate)[0].FargateProfile | Should -Be 'fp-jobs'
     }
 
     It 'reports the same nodes, instance types, zones and pods per node as kubectl and the aws CLI' -Skip:$noCli {
@@ -108,7 +113,8 @@ Describe 'Get-AutoModeNode on a mixed fleet' -Skip:$sandboxMissing {
         $n.ExpiresAt | Should -Be (([DateTimeOffset]$claim.metadata.creationTimestamp).UtcDateTime + [TimeSpan]::FromHours(336))
         $n.TimeToExpiry | Should -BeOfType [TimeSpan]
         $n.TimeToExpiry.TotalDays | Should -BeGreaterThan 13
-        @($script:nodes | Where-Object TimeToExpiry -LT '2.00:00:00' | Where-Object { $_.TimeToExpiry -ge [TimeSpan]::FromDays(2) }).Count | Should -Be 0
+        @($script:nodes | Where-Object TimeToExpiry -LT '2.00:00:00').Count | Should -Be 0
+        ($script:nodes | Where-Object ComputeType -EQ ManagedNodeGroup)[0].TimeToExpiry | Should -Be ([TimeSpan]::MaxValue)
         $groups = $script:nodes | Group-Object NodePool | Where-Object Name -EQ 'general-purpose'
         $groups.Count | Should -Be 2
         $csv = Join-Path $script:tmp 'nodes.csv'
@@ -121,7 +127,9 @@ Describe 'Get-AutoModeNode on a mixed fleet' -Skip:$sandboxMissing {
     }
 
     It 'prices spot nodes from DescribeSpotPriceHistory and on-demand nodes from the catalogue' {
-        $spot = $script:nodes | Where-Object CapacityType -EQ Spot
+        $spot = $script:nodes | Where-Object ComputeType -EQ Karpenter
+        $spot.CapacityType | Should -Be ([EksAutoMode.NodeCapacity]::Spot)
+        @($script:nodes | Where-Object CapacityType -EQ Spot | Where-Object PriceSource -NE SpotPriceHistory).Count | Should -Be 0
         $spot.PriceSource | Should -Be ([EksAutoMode.NodePriceSource]::SpotPriceHistory)
         $history = (Invoke-AwsCli @('ec2', 'describe-spot-price-history', '--instance-types', $spot.InstanceType, '--availability-zone', $spot.Zone,
                 '--product-descriptions', 'Linux/UNIX', '--start-time', (Get-Date).ToUniversalTime().ToString('o'))).SpotPriceHistory |
@@ -132,7 +140,8 @@ Describe 'Get-AutoModeNode on a mixed fleet' -Skip:$sandboxMissing {
 
     It 'Get-AutoModeNode | Measure-AutoModeCost charges the fee of the Auto Mode nodes only' {
         $null = Update-AutoModePriceCache -Region us-west-2 @aws
-        $priced = @(Get-AutoModeNode -ClusterName mixed-eks @aws | Where-Object InstanceType)
+        $priced = @(Get-AutoModeNode -ClusterName mixed-eks @aws | Where-Object { $null -ne $_.HourlyPrice })
+        ($priced | Where-Object FeeApplies).Count | Should -Be 5
         $byHand = ($priced | Where-Object FeeApplies | Measure-Object FeeHourly -Sum).Sum
         $byHand | Should -BeGreaterThan 0
         $summary = $priced | Measure-AutoModeCost -Period Hour -Summary
@@ -144,8 +153,8 @@ Describe 'Get-AutoModeNode on a mixed fleet' -Skip:$sandboxMissing {
     It 'reads cluster objects from the pipeline, by value and by property name' {
         @('mixed-eks' | Get-AutoModeNode @aws).Count | Should -Be $script:nodes.Count
         @([pscustomobject]@{ Name = 'mixed-eks' } | Get-AutoModeNode @aws).Count | Should -Be $script:nodes.Count
-        @(Get-AutoModeCluster -Name mixed-eks @aws | Get-AutoModeNode @aws -ComputeType AutoMode).Count | Should -Be 3
-        @(Get-AutoModeNode mixed-eks @aws -Name 'i-0aa*' -NodePool general-purpose).Name | Sort-Object | Should -Be @('i-0aa0000000000a002', 'i-0aa0000000000a003')
+        @(Get-AutoModeCluster -Name mixed-eks @aws | Get-AutoModeNode @aws -ComputeType AutoMode).Count | Should -Be 5
+        @(Get-AutoModeNode mixed-eks @aws -Name 'i-0aa*' -NodePool general-purpose).Name | Sort-Object | Should -Be @('i-0aa0000000000a002', 'i-0aa0000000000a003', 'i-0aa0000000000a005')
     }
 
     It 'one failing cluster is one non-terminating error while the others complete' {
@@ -211,5 +220,102 @@ Describe 'NodePools, NodeClasses and NodeClaims' -Skip:$sandboxMissing {
             ($nodes | Where-Object NodePool -EQ 'spot-pool' | Where-Object CapacityType -EQ Spot).Count | Should -Be 2
         }
         finally { Stop-EksSandbox -Sandbox $sb2 }
+    }
+}
+
+Describe 'Every compute type and every diagnosis code (fleet scenario)' -Skip:$sandboxMissing {
+    BeforeAll {
+        $script:fleet = Start-EksSandbox -Scenario (Join-Path $PSScriptRoot 'TestData/Inventory/fleet.scenario.yaml') -Seed 5
+        $script:fa = @{ EndpointUrl = $script:fleet.awsEndpointUrl; Region = 'us-west-2'; AccessKey = $script:fleet.accessKeyId; SecretKey = $script:fleet.secretAccessKey }
+        $script:fleetNodes = @(Get-AutoModeNode fleet-eks @fa)
+    }
+    AfterAll { if ($script:fleet) { Stop-EksSandbox -Sandbox $script:fleet } }
+
+    It 'tells every compute type apart without looking at names' {
+        $types = $script:fleetNodes | Group-Object ComputeType -AsHashTable -AsString
+        foreach ($t in 'AutoMode', 'ManagedNodeGroup', 'SelfManaged', 'Karpenter', 'Fargate', 'Hybrid') { $types[$t] | Should -Not -BeNullOrEmpty -Because $t }
+        $types['SelfManaged'].InstanceId | Should -Be 'i-0f30000000000c001'
+        $types['Fargate'].FargateProfile | Should -Be 'fp-batch'
+        foreach ($n in $types['Fargate'] + $types['Hybrid']) {
+            $n.FeeApplies | Should -BeFalse
+            $n.HourlyPrice | Should -BeNullOrEmpty
+            $n.PriceSource | Should -Be ([EksAutoMode.NodePriceSource]::None)
+        }
+        ($script:fleetNodes | Where-Object FeeApplies).Name | Sort-Object | Should -Be @($types['AutoMode'].Name | Sort-Object)
+        ($script:fleetNodes | Where-Object Name -EQ 'i-0f10000000000a003').Cordoned | Should -BeTrue
+        ($script:fleetNodes | Where-Object Name -EQ 'i-0f10000000000a004').LaunchType | Should -Be 'AutoModeCustom'
+        @($script:fleetNodes | Where-Object TimeToExpiry -LT '2.00:00:00').Name | Should -Be @('i-0f10000000000a002')
+    }
+
+    It 'Get-AutoModeNode | Measure-AutoModeCost charges the fee for the Auto Mode nodes only (Fargate and hybrid filtered)' {
+        $null = Update-AutoModePriceCache -Region us-west-2 @fa
+        # Fargate and hybrid nodes have no EC2 price; the self-managed t3.large has none in the sandbox's price list.
+        $priced = @(Get-AutoModeNode fleet-eks @fa | Where-Object { $null -ne $_.HourlyPrice })
+        ($priced | Where-Object FeeApplies).Count | Should -Be 4
+        $byHand = ($priced | Where-Object FeeApplies | Measure-Object FeeHourly -Sum).Sum
+        $summary = $priced | Measure-AutoModeCost -Period Hour -Summary
+        $summary.FeeCost | Should -Be $byHand
+        $summary.FeeInstanceCount | Should -Be 4
+        $summary.InstanceCount | Should -Be $priced.Count
+    }
+
+    It 'reports each diagnosis code on the object the scenario built for it' {
+        $claims = @(Get-AutoModeNodeClaim fleet-eks @fa)
+        $pools = @(Get-AutoModeNodePool fleet-eks @fa)
+        $classes = @(Get-AutoModeNodeClass fleet-eks @fa)
+        $expected = [ordered]@{
+            'tagged-x7kqf' = 'LaunchTagPermissionDenied'; 'broken-ip001' = 'LaunchInstanceProfileDenied'; 'general-purpose-ice01' = 'InsufficientCapacity'
+            'general-purpose-unauth' = 'LaunchUnauthorized'; 'sg-class-wait1' = 'WaitingForNodeClass'; 'orphan-nc001' = 'NodeClassMissing'
+            'general-purpose-lf001' = 'LaunchFailed'; 'general-purpose-reg01' = 'RegistrationTimeout'; 'general-purpose-drift' = 'Drifted'
+            'general-purpose-exp01' = 'ExpiringSoon'; 'general-purpose-del01' = 'Disrupting'
+        }
+        foreach ($name in $expected.Keys) { ($claims | Where-Object Name -EQ $name).Diagnosis.Code | Should -Be $expected[$name] -Because $name }
+        $poolCodes = @{ full = 'NodePoolAtLimit'; broken = 'NodePoolNodeClassNotReady'; orphan = 'NodePoolNodeClassMissing'; unhealthy = 'NodePoolNotReady'; flaky = 'NodeRegistrationUnhealthy' }
+        foreach ($name in $poolCodes.Keys) { ($pools | Where-Object Name -EQ $name).Diagnosis.Code | Should -Be $poolCodes[$name] -Because $name }
+        $classCodes = @{ 'broken-class' = 'NodeClassInstanceProfileNotReady'; 'subnet-class' = 'NodeClassSubnetsNotReady'; 'sg-class' = 'NodeClassSecurityGroupsNotReady'; 'validating-class' = 'NodeClassNotReady' }
+        foreach ($name in $classCodes.Keys) { ($classes | Where-Object Name -EQ $name).Diagnosis.Code | Should -Be $classCodes[$name] -Because $name }
+        @($pools | Where-Object Name -In 'system', 'general-purpose', 'tagged').Diagnosis | Should -BeNullOrEmpty
+        ($pools | Where-Object Name -EQ 'full').AtLimit | Should -BeTrue
+        # Every code of the catalogue is seen on some object of this scenario.
+        $seen = @($claims.Diagnosis.Code) + @($pools.Diagnosis.Code) + @($classes.Diagnosis.Code) | Sort-Object -Unique
+        $seen.Count | Should -Be 20
+    }
+
+    It 'diagnoses the sandbox''s own diagnosis scenario (conditions and events as Karpenter writes them)' {
+        $d = Start-EksSandbox -Scenario diagnosis -Seed 2
+        try {
+            $da = @{ EndpointUrl = $d.awsEndpointUrl; Region = $d.region; AccessKey = $d.accessKeyId; SecretKey = $d.secretAccessKey }
+            $claims = @(Get-AutoModeNodeClaim diagnosis-eks @da)
+            $codes = @{}; foreach ($c in $claims) { $codes[$c.Name] = @($c.Diagnosis.Code) }
+            $codes['tagged-pool-x7kqf'] | Should -Contain 'LaunchTagPermissionDenied'
+            $codes['badprofile-pool-k4r8d'] | Should -Contain 'LaunchInstanceProfileDenied'
+            $codes['norole-pool-p9w2c'] | Should -Contain 'LaunchUnauthorized'
+            $codes['spot-arm-pool-m7kq2'] | Should -Contain 'InsufficientCapacity'
+            $codes['stuck-pool-r2d9v'] | Should -Contain 'RegistrationTimeout'
+            $codes['general-purpose-drft1'] | Should -Contain 'Drifted'
+            $codes['general-purpose-drft2'] | Should -Contain 'Disrupting'
+            $pools = @(Get-AutoModeNodePool diagnosis-eks @da)
+            ($pools | Where-Object Name -EQ 'capped-pool').Diagnosis.Code | Should -Contain 'NodePoolAtLimit'
+            ($pools | Where-Object Name -EQ 'nosubnet-pool').Diagnosis.Code | Should -Contain 'NodePoolNodeClassNotReady'
+            (Get-AutoModeNodeClass diagnosis-eks @da -Name nosubnet-class).Diagnosis.Code | Should -Contain 'NodeClassSubnetsNotReady'
+        }
+        finally { Stop-EksSandbox -Sandbox $d }
+    }
+
+    It 'stops promptly when the pipeline is stopped (Ctrl+C)' {
+        Set-EksSandboxFault -Sandbox $script:fleet -Faults 'k8s:list:*=latency:20000'
+        try {
+            $ps = [powershell]::Create()
+            $null = $ps.AddScript("Import-Module '$($env:EKSAUTOMODE_MODULE_PATH)'; Get-AutoModeNode fleet-eks -Region us-west-2 -EndpointUrl '$($script:fleet.awsEndpointUrl)' -AccessKey '$($script:fleet.accessKeyId)' -SecretKey '$($script:fleet.secretAccessKey)'")
+            $async = $ps.BeginInvoke()
+            Start-Sleep -Seconds 3
+            $sw = [Diagnostics.Stopwatch]::StartNew()
+            $ps.Stop()
+            $sw.Stop()
+            $sw.Elapsed.TotalSeconds | Should -BeLessThan 5   # generous hang guard; the target is under 1 s
+            $ps.InvocationStateInfo.State | Should -Be 'Stopped'
+            $ps.Dispose()
+        }
+        finally { Set-EksSandboxFault -Sandbox $script:fleet -Faults '' }
     }
 }

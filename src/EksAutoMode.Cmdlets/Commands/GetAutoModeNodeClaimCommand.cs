@@ -1,7 +1,5 @@
 using System.Management.Automation;
 using EksAutoMode.Engine.Inventory;
-using EksAutoMode.Engine.Kubernetes;
-using EksAutoMode.Infrastructure;
 
 namespace EksAutoMode.Commands;
 
@@ -10,33 +8,10 @@ namespace EksAutoMode.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "AutoModeNodeClaim")]
 [OutputType(typeof(AutoModeNodeClaim))]
-public sealed class GetAutoModeNodeClaimCommand : ClusterFanOutCmdlet
+public sealed class GetAutoModeNodeClaimCommand : InventoryObjectCommandBase
 {
-    private WildcardPattern[]? _names;
+    private protected override AutoModeObjectKinds Kinds => AutoModeObjectKinds.NodeClaims | AutoModeObjectKinds.NodeClasses;
 
-    /// <summary>NodeClaim names to keep (wildcards).</summary>
-    [Parameter]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[]? Name { get; set; }
-
-    protected override void BeginProcessing()
-    {
-        base.BeginProcessing();
-        _names = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToArray();
-    }
-
-    protected override async Task ReadClusterAsync(ClusterTarget target, KubernetesListReader reader, ClusterSink sink, CancellationToken cancellationToken)
-    {
-        DateTimeOffset now = DateTimeOffset.UtcNow;
-        sink.Progress(target.Name, "Reading NodeClaims", null);
-        AutoModeObjects objects = await new InventoryDiagnosis(reader).ReadAsync(target.Name, AutoModeObjectKinds.NodeClaims | AutoModeObjectKinds.NodeClasses, now, cancellationToken).ConfigureAwait(false);
-        foreach (var item in objects.NodeClaims)
-        {
-            if (_names is null || _names.Any(p => p.IsMatch(item.Name)))
-            {
-                sink.Emit(InventoryMapping.ToOutput(item, now));
-            }
-        }
-    }
+    private protected override IEnumerable<(string Name, object Output)> Select(AutoModeObjects objects, DateTimeOffset now) =>
+        objects.NodeClaims.Select(c => (c.Name, (object)InventoryMapping.ToOutput(c, now)));
 }

@@ -129,8 +129,10 @@ public sealed class GetAutoModeNodeCommand : ClusterFanOutCmdlet
         CreatedAt = n.CreatedAt?.UtcDateTime,
         Age = n.Age,
         ExpireAfter = n.ExpireAfter,
-        ExpiresAt = n.ExpiresAt?.UtcDateTime,
-        TimeToExpiry = n.TimeToExpiry,
+        // Nodes that never expire (expireAfter Never, node groups, Fargate…) sort and compare as "later than anything",
+        // so Where-Object TimeToExpiry -lt '2.00:00:00' and Sort-Object TimeToExpiry do what a person expects.
+        ExpiresAt = n.ExpiresAt?.UtcDateTime ?? DateTime.MaxValue,
+        TimeToExpiry = n.TimeToExpiry ?? TimeSpan.MaxValue,
         Drifted = n.Drifted,
         Disrupting = n.Disrupting,
         MaxPods = n.MaxPods,

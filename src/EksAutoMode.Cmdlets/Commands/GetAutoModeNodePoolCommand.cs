@@ -1,7 +1,5 @@
 using System.Management.Automation;
 using EksAutoMode.Engine.Inventory;
-using EksAutoMode.Engine.Kubernetes;
-using EksAutoMode.Infrastructure;
 
 namespace EksAutoMode.Commands;
 
@@ -10,33 +8,10 @@ namespace EksAutoMode.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "AutoModeNodePool")]
 [OutputType(typeof(AutoModeNodePool))]
-public sealed class GetAutoModeNodePoolCommand : ClusterFanOutCmdlet
+public sealed class GetAutoModeNodePoolCommand : InventoryObjectCommandBase
 {
-    private WildcardPattern[]? _names;
+    private protected override AutoModeObjectKinds Kinds => AutoModeObjectKinds.NodePools | AutoModeObjectKinds.NodeClasses | AutoModeObjectKinds.NodeClaims | AutoModeObjectKinds.PendingPods;
 
-    /// <summary>NodePool names to keep (wildcards).</summary>
-    [Parameter]
-    [SupportsWildcards]
-    [ValidateNotNullOrEmpty]
-    public string[]? Name { get; set; }
-
-    protected override void BeginProcessing()
-    {
-        base.BeginProcessing();
-        _names = Name?.Select(n => WildcardPattern.Get(n, WildcardOptions.IgnoreCase)).ToArray();
-    }
-
-    protected override async Task ReadClusterAsync(ClusterTarget target, KubernetesListReader reader, ClusterSink sink, CancellationToken cancellationToken)
-    {
-        DateTimeOffset now = DateTimeOffset.UtcNow;
-        sink.Progress(target.Name, "Reading NodePools", null);
-        AutoModeObjects objects = await new InventoryDiagnosis(reader).ReadAsync(target.Name, AutoModeObjectKinds.NodePools | AutoModeObjectKinds.NodeClasses | AutoModeObjectKinds.NodeClaims | AutoModeObjectKinds.PendingPods, now, cancellationToken).ConfigureAwait(false);
-        foreach (var item in objects.NodePools)
-        {
-            if (_names is null || _names.Any(p => p.IsMatch(item.Name)))
-            {
-                sink.Emit(InventoryMapping.ToOutput(item));
-            }
-        }
-    }
+    private protected override IEnumerable<(string Name, object Output)> Select(AutoModeObjects objects, DateTimeOffset now) =>
+        objects.NodePools.Select(p => (p.Name, (object)InventoryMapping.ToOutput(p)));
 }

@@ -85,8 +85,10 @@ public sealed class AutoModeNode
     public TimeSpan? Age { get; set; }
     /// <summary>The pool's (NodeClaim's) expireAfter; null = Never or unknown.</summary>
     public TimeSpan? ExpireAfter { get; set; }
-    public DateTime? ExpiresAt { get; set; }
-    public TimeSpan? TimeToExpiry { get; set; }
+    /// <summary>When the node reaches its expireAfter; DateTime.MaxValue when it never expires.</summary>
+    public DateTime ExpiresAt { get; set; }
+    /// <summary>Time left until ExpiresAt; TimeSpan.MaxValue when the node never expires (so comparisons and sorting work).</summary>
+    public TimeSpan TimeToExpiry { get; set; }
     public bool Drifted { get; set; }
     public bool Disrupting { get; set; }
     public int? MaxPods { get; set; }

@@ -8,7 +8,7 @@ namespace EksAutoMode.Engine.Inventory;
 /// <summary>One row of Data/Inventory/diagnosis.yaml.</summary>
 public sealed record DiagnosisRule(
     string Code, string AppliesTo, string Severity, string? Group, string? Condition, IReadOnlyList<string> Statuses,
-    string? ReasonPattern, string? MessagePattern, IReadOnlyList<string> Facts, IReadOnlyList<string> NotFacts,
+    string? ReasonPattern, string? NotReasonPattern, string? MessagePattern, IReadOnlyList<string> Facts, IReadOnlyList<string> NotFacts,
     string Message, string Remediation, string DocUrl, string Source, DateTime AsOf);
 
 /// <summary>What a rule is evaluated against: the object's conditions, engine facts and the placeholders of its message.</summary>
@@ -49,19 +49,11 @@ public static class DiagnosisCatalogue
             KubernetesCondition? condition = null;
             if (rule.Condition is not null)
             {
-                condition = subject.Conditions.FirstOrDefault(c => c.Type == rule.Condition)
-                    ?? (rule.Statuses.Contains("Unknown") && subject.Kind == "NodeClaim" && rule.Condition == "Launched" ? new KubernetesCondition("Launched", "Unknown", null, null, null) : null);
-                if (condition is null || (rule.Statuses.Count > 0 && !rule.Statuses.Contains(condition.Status, StringComparer.OrdinalIgnoreCase)))
-                {
-                    continue;
-                }
-
-                if (rule.ReasonPattern is not null && !Pattern(rule.ReasonPattern).IsMatch(condition.Reason ?? ""))
-                {
-                    continue;
-                }
-
-                if (rule.MessagePattern is not null && !Pattern(rule.MessagePattern).IsMatch(condition.Message ?? ""))
+                // "Launched|Event": the first of the named conditions that matches every part of the rule.
+                condition = rule.Condition.Split('|').Select(type => subject.Conditions.FirstOrDefault(c => c.Type == type)
+                        ?? (type == "Launched" && subject.Kind == "NodeClaim" ? new KubernetesCondition("Launched", "Unknown", null, null, null) : null))
+                    .FirstOrDefault(c => c is not null && Matches(rule, c));
+                if (condition is null)
                 {
                     continue;
                 }
@@ -92,6 +84,12 @@ public static class DiagnosisCatalogue
 
         return findings;
     }
+
+    private static bool Matches(DiagnosisRule rule, KubernetesCondition c) =>
+        (rule.Statuses.Count == 0 || rule.Statuses.Contains(c.Status, StringComparer.OrdinalIgnoreCase))
+        && (rule.ReasonPattern is null || Pattern(rule.ReasonPattern).IsMatch(c.Reason ?? ""))
+        && (rule.NotReasonPattern is null || !Pattern(rule.NotReasonPattern).IsMatch(c.Reason ?? ""))
+        && (rule.MessagePattern is null || Pattern(rule.MessagePattern).IsMatch(c.Message ?? ""));
 
     private static string Fill(string template, IReadOnlyDictionary<string, string?> values) =>
         Regex.Replace(template, @"\{([A-Za-z]+)\}", m => values.TryGetValue(m.Groups[1].Value, out string? v) ? v ?? "(none)" : m.Value);
@@ -141,7 +139,7 @@ public static class DiagnosisCatalogue
             }
 
             if (when.Condition is null && facts.Count == 0) throw Invalid($"{where}: 'when' needs a condition or facts.");
-            foreach (string? p in new[] { when.Reason, when.Message })
+            foreach (string? p in new[] { when.Reason, when.NotReason, when.Message })
             {
                 if (p is null) continue;
                 try { _ = new Regex(p, RegexOptions.NonBacktracking); }
@@ -150,7 +148,7 @@ public static class DiagnosisCatalogue
 
             string doc = row.DocUrl is { } u && u.StartsWith("https://", StringComparison.Ordinal) ? u : throw Invalid($"{where}: docUrl must be an https URL.");
             DateTime asOf = DateTime.TryParseExact(row.AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime d) ? d : throw Invalid($"{where}: asOf '{row.AsOf}' is not yyyy-MM-dd.");
-            rules.Add(new DiagnosisRule(code, row.AppliesTo!, row.Severity!, row.Group, when.Condition, when.Status ?? new List<string>(), when.Reason, when.Message,
+            rules.Add(new DiagnosisRule(code, row.AppliesTo!, row.Severity!, row.Group, when.Condition, when.Status ?? new List<string>(), when.Reason, when.NotReason, when.Message,
                 facts, notFacts, Require(row.Message, where, "message"), Require(row.Remediation, where, "remediation"), doc, Require(row.Source, where, "source"), asOf));
         }
 
@@ -189,6 +187,7 @@ public static class DiagnosisCatalogue
         public string? Condition { get; set; }
         public List<string>? Status { get; set; }
         public string? Reason { get; set; }
+        public string? NotReason { get; set; }
         public string? Message { get; set; }
         public List<string>? Facts { get; set; }
         public List<string>? NotFacts { get; set; }

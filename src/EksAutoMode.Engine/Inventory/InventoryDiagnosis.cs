@@ -63,6 +63,31 @@ public sealed class InventoryDiagnosis
             }
         }
 
+        // Karpenter reports some failures only as Warning events on the NodeClaim (insufficient capacity: the claim is
+        // deleted and an InsufficientCapacityError event remains). The latest one per claim joins its conditions as "Event".
+        var events = new Dictionary<string, KubernetesCondition>(StringComparer.Ordinal);
+        if ((kinds & AutoModeObjectKinds.NodeClaims) != 0)
+        {
+            await foreach (KubernetesListPage page in _kube.ListAsync(KubernetesResourceType.Events,
+                listOptions with { FieldSelector = "involvedObject.kind=NodeClaim,type=Warning" }, cancellationToken).ConfigureAwait(false))
+            {
+                foreach (JsonElement e in page.Items)
+                {
+                    string? claim = e.Str("involvedObject", "name");
+                    DateTimeOffset? at = e.Time("lastTimestamp") ?? e.Time("eventTime") ?? e.Time("metadata", "creationTimestamp");
+                    if (claim is null || e.Str("type") is { } type && type != "Warning")
+                    {
+                        continue;
+                    }
+
+                    if (!events.TryGetValue(claim, out KubernetesCondition? known) || (known.LastTransitionTime ?? DateTimeOffset.MinValue) <= (at ?? DateTimeOffset.MinValue))
+                    {
+                        events[claim] = new KubernetesCondition("Event", "True", e.Str("reason"), e.Str("message"), at);
+                    }
+                }
+            }
+        }
+
         int pending = 0;
         if ((kinds & AutoModeObjectKinds.PendingPods) != 0)
         {
@@ -118,7 +143,8 @@ public sealed class InventoryDiagnosis
                 ["reason"] = registered?.Reason,
                 ["conditionMessage"] = registered?.Message,
             };
-            return claim with { Diagnosis = DiagnosisCatalogue.Diagnose(new DiagnosisSubject("NodeClaim", claim.Name, claim.Conditions, facts, values)) };
+            IReadOnlyList<KubernetesCondition> evidence = events.TryGetValue(claim.Name, out KubernetesCondition? ev) ? claim.Conditions.Append(ev).ToArray() : claim.Conditions;
+            return claim with { Diagnosis = DiagnosisCatalogue.Diagnose(new DiagnosisSubject("NodeClaim", claim.Name, evidence, facts, values)) };
         }).ToList();
 
         var diagnosedClasses = classes.Select(nc => nc with

@@ -36,6 +36,8 @@ public sealed class NodeInventoryReader
     private readonly KubernetesListReader _kube;
     private readonly Ec2FactsReader? _ec2;
     private readonly PriceCatalogue _prices;
+    private readonly HashSet<string> _spotTypesRead = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string, string), (decimal Price, DateTimeOffset At)> _spot = new();
 
     /// <param name="ec2">null = offline: no EC2 calls; facts come from labels, prices from the catalogue.</param>
     public NodeInventoryReader(KubernetesListReader kube, Ec2FactsReader? ec2, PriceCatalogue prices)
@@ -273,14 +275,18 @@ public sealed class NodeInventoryReader
         }
 
         var merged = batch.Select(n => Merge(n, n.InstanceId is { } id && ec2.TryGetValue(id, out Ec2InstanceFacts? f) ? f : null)).ToList();
-        IReadOnlyDictionary<(string, string), (decimal Price, DateTimeOffset At)> spot = new Dictionary<(string, string), (decimal, DateTimeOffset)>();
-        var spotTypes = merged.Where(n => n.CapacityType == NodeCapacityType.Spot && n.InstanceType is not null).Select(n => n.InstanceType!).Distinct().ToList();
+        // Spot prices once per instance type for the whole cluster (not once per batch).
+        var spotTypes = merged.Where(n => n.CapacityType == NodeCapacityType.Spot && n.InstanceType is not null).Select(n => n.InstanceType!)
+            .Where(_spotTypesRead.Add).ToList();
         if (_ec2 is not null && spotTypes.Count > 0)
         {
-            spot = await _ec2.SpotPricesAsync(spotTypes, options.Now, cancellationToken).ConfigureAwait(false);
+            foreach (var (key, value) in await _ec2.SpotPricesAsync(spotTypes, options.Now, cancellationToken).ConfigureAwait(false))
+            {
+                _spot[key] = value;
+            }
         }
 
-        return merged.Select(n => Price(n, spot)).ToList();
+        return merged.Select(n => Price(n, _spot)).ToList();
     }
 
     private static NodeInfo Merge(NodeInfo node, Ec2InstanceFacts? ec2)

@@ -12,6 +12,7 @@ public sealed record KubernetesResourceType(string Group, string Version, string
 {
     public static readonly KubernetesResourceType Nodes = new("", "v1", "nodes", "Node");
     public static readonly KubernetesResourceType Pods = new("", "v1", "pods", "Pod");
+    public static readonly KubernetesResourceType Events = new("", "v1", "events", "Event");
     public static readonly KubernetesResourceType NodePools = new("karpenter.sh", "v1", "nodepools", "NodePool");
     public static readonly KubernetesResourceType NodeClaims = new("karpenter.sh", "v1", "nodeclaims", "NodeClaim");
     public static readonly KubernetesResourceType NodeClasses = new("eks.amazonaws.com", "v1", "nodeclasses", "NodeClass");

@@ -152,7 +152,21 @@ public class DiagnosisCatalogueTests
         Assert.Equal("LaunchInstanceProfileDenied", Claim("False", "LaunchFailed", "Value (eks-xyz) for parameter iamInstanceProfile.name is invalid").Single().Code);
         Assert.Equal("WaitingForNodeClass", Claim("Unknown", "NodeClassNotReady", null, "nodeClassNotReady").Single().Code);
         Assert.Equal("LaunchFailed", Claim("False", "SomethingElse", "boom").Single().Code);
+        Assert.Empty(Claim("Unknown", "AwaitingReconciliation", "object is awaiting reconciliation"));
         Assert.Empty(Claim("True", "Launched", null));
+    }
+
+    [Fact]
+    public void Insufficient_capacity_is_read_from_the_claim_s_warning_event_too()
+    {
+        var conditions = new[]
+        {
+            new KubernetesCondition("Launched", "Unknown", "AwaitingReconciliation", "object is awaiting reconciliation", null),
+            new KubernetesCondition("Event", "True", "InsufficientCapacityError", "NodeClaim c1 event: creating instance, insufficient capacity, with fleet error(s), InsufficientInstanceCapacity: We currently do not have sufficient c7g.large capacity", null),
+        };
+        var findings = DiagnosisCatalogue.Diagnose(new DiagnosisSubject("NodeClaim", "c1", conditions, new HashSet<string> { "deleting" }, new Dictionary<string, string?> { ["nodePool"] = "p" }));
+        Assert.Equal(new[] { "InsufficientCapacity", "Disrupting" }, findings.Select(f => f.Code));
+        Assert.Contains("InsufficientInstanceCapacity", findings[0].Evidence);
     }
 
     [Fact]
