@@ -32,17 +32,7 @@ public sealed class GetAutoModeAddonSupportCommand : KubernetesCmdlet
         AwsSession session = GetAwsSession();
         foreach (string name in ClusterName)
         {
-            KubernetesConnection? connection = null;
-            EngineException? error = null;
-            try
-            {
-                connection = UsesKubeConfig ? OpenKubeConfigConnection() : RunAws(ct => KubernetesConnection.ForEksClusterAsync(session, name, ct));
-            }
-            catch (EngineException ex)
-            {
-                error = ex;
-            }
-
+            KubernetesConnection? connection = TryOpenConnection(name, session, out EngineException? error);
             using (connection)
             {
                 var source = new LiveReadinessSource(connection, session, name, null, error);

@@ -49,15 +49,10 @@ public sealed class TestAutoModeIamRoleCommand : KubernetesCmdlet
             KubernetesConnection? connection = null;
             if (name is not null || UsesKubeConfig)
             {
-                EngineException? error = null;
-                try
+                connection = TryOpenConnection(name, session, out EngineException? error);
+                if (error is not null)
                 {
-                    connection = UsesKubeConfig ? OpenKubeConfigConnection() : RunAws(ct => KubernetesConnection.ForEksClusterAsync(session, name!, ct));
-                }
-                catch (EngineException ex)
-                {
-                    error = ex;
-                    WriteVerbose($"Kubernetes objects will not be read: {ex.Message}");
+                    WriteVerbose($"Kubernetes objects will not be read: {error.Message}");
                 }
 
                 source = new LiveReadinessSource(connection, session, name, null, error);

@@ -71,17 +71,11 @@ public sealed class TestAutoModeReadinessCommand : KubernetesCmdlet
             : ClusterName.Select(n => (string?)n).ToArray();
         foreach (string? name in names)
         {
-            KubernetesConnection connection;
             AwsSession? session = name is null ? null : GetAwsSession();
-            try
+            KubernetesConnection? connection = TryOpenConnection(name, session, out EngineException? error);
+            if (connection is null)
             {
-                connection = UsesKubeConfig || session is null
-                    ? OpenKubeConfigConnection()
-                    : RunAws(ct => KubernetesConnection.ForEksClusterAsync(session, name!, ct));
-            }
-            catch (EngineException ex)
-            {
-                WriteEngineError(ex);
+                WriteEngineError(error!);
                 continue;
             }
 
