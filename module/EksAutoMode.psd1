@@ -26,6 +26,7 @@
         'Formats/Pricing.Format.ps1xml'
         'Formats/Operations.Format.ps1xml'
         'Formats/Inventory.Format.ps1xml'
+        'Formats/Readiness.Format.ps1xml'
     )
     TypesToProcess        = @()
 
@@ -49,6 +50,9 @@
         'Get-AutoModeNodePool'
         'Get-AutoModeNodeClass'
         'Get-AutoModeNodeClaim'
+        'Test-AutoModeReadiness'
+        'Test-AutoModeIamRole'
+        'Get-AutoModeAddonSupport'
     )
     FunctionsToExport     = @()
     AliasesToExport       = @()

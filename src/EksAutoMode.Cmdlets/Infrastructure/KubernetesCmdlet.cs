@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EksAutoMode.Engine;
+using EksAutoMode.Engine.Aws;
 using EksAutoMode.Engine.Kubernetes;
 
 namespace EksAutoMode.Infrastructure;
@@ -78,6 +79,27 @@ public abstract class KubernetesCmdlet : AwsCmdlet
         }
 
         return _connection;
+    }
+
+    /// <summary>
+    /// Opens the connection for one cluster of -ClusterName (through EKS with <paramref name="session"/>) or the
+    /// kubeconfig (-KubeConfigPath/-Context, or no cluster name). The caller owns it. On failure returns null and
+    /// the reason in <paramref name="error"/>, so cmdlets that also read AWS can go on and report what they can.
+    /// </summary>
+    protected KubernetesConnection? TryOpenConnection(string? clusterName, AwsSession? session, out EngineException? error)
+    {
+        error = null;
+        try
+        {
+            return UsesKubeConfig || clusterName is null || session is null
+                ? OpenKubeConfigConnection()
+                : RunAws(ct => KubernetesConnection.ForEksClusterAsync(session, clusterName, ct));
+        }
+        catch (EngineException ex)
+        {
+            error = ex;
+            return null;
+        }
     }
 
     protected override void Dispose(bool disposing)

@@ -26,6 +26,9 @@ internal sealed class NodeSpec
     public bool Unschedulable;
     public JsonArray? Taints;
     public JsonObject? ExtraLabels;
+
+    /// <summary>True when the scenario labels the node kubernetes.io/os=windows (node OS and EC2 platform follow).</summary>
+    public bool Windows => ExtraLabels?["kubernetes.io/os"]?.ToString() == "windows";
     public int? MaxPods;
     /// <summary>Fargate: the profile that placed the pod; Hybrid: the managed instance id (mi-…).</summary>
     public string FargateProfile = "";
@@ -243,7 +246,7 @@ internal static class NodeFactory
                     ["kubeProxyVersion"] = "",
                     ["kubeletVersion"] = kubelet,
                     ["machineID"] = Ids.Hex("machine" + s.InstanceId + s.NodeName, 32),
-                    ["operatingSystem"] = "linux",
+                    ["operatingSystem"] = s.Windows ? "windows" : "linux",
                     ["osImage"] = osImage,
                     ["systemUUID"] = "ec2" + Ids.Hex("uuid" + s.InstanceId, 5) + "-" + Ids.Uid(s.InstanceId + s.NodeName)[9..],
                 },
@@ -431,7 +434,7 @@ internal static class NodeFactory
             // Graviton has one thread per core; x86 types run two (t3.medium: 1 core x 2 threads).
             ["cpuOptions"] = new JsonObject { ["coreCount"] = t.Arch == "arm64" ? t.VCpu : Math.Max(1, t.VCpu / 2), ["threadsPerCore"] = t.Arch == "arm64" ? 1 : 2 },
             ["metadataOptions"] = new JsonObject { ["state"] = "applied", ["httpTokens"] = "required", ["httpPutResponseHopLimit"] = s.Flavor == NodeFlavor.Auto ? 1 : 2, ["httpEndpoint"] = "enabled" },
-            ["platformDetails"] = "Linux/UNIX",
+            ["platformDetails"] = s.Windows ? "Windows" : "Linux/UNIX",
             ["usageOperation"] = "RunInstances",
             ["bootMode"] = t.Arch == "arm64" ? "uefi" : "legacy-bios",
             ["currentInstanceBootMode"] = t.Arch == "arm64" ? "uefi" : "legacy-bios",
@@ -728,6 +731,8 @@ internal sealed class ExpandContext(World w, Cluster c)
             s.CapacityType = capacity == "SPOT" ? "spot" : "on-demand";
             if (((JsonObject)n!).Str("instanceType") == null) s.InstanceType = types[i % types.Count];
             var extra = (JsonObject?)ng.Obj("labels")?.DeepClone() ?? new JsonObject();
+            // Per-node labels (e.g. kubernetes.io/os: windows on a Windows node) win over the group's labels.
+            if (s.ExtraLabels != null) foreach (var kv in s.ExtraLabels) extra[kv.Key] = kv.Value?.DeepClone();
             s.ExtraLabels = extra;
             if (s.InstanceType.Length == 0) s.InstanceType = types[i % types.Count];
             Add(NodeFactory.Node(w, c, s));
@@ -874,6 +879,12 @@ internal sealed class ExpandContext(World w, Cluster c)
             ["metadata"] = new JsonObject { ["labels"] = labels.DeepClone() },
             ["spec"] = new JsonObject { ["containers"] = new JsonArray(new JsonObject { ["name"] = app, ["image"] = image, ["resources"] = new JsonObject { ["requests"] = new JsonObject { ["cpu"] = p.Str("cpu") ?? "100m", ["memory"] = p.Str("memory") ?? "128Mi" } } }) },
         };
+        // Optional pod details: annotations, container env (a name→value map), args, hostNetwork.
+        if (p.Obj("annotations") is { } podAnnotations) ((JsonObject)template["metadata"]!)["annotations"] = podAnnotations.DeepClone();
+        var container = (JsonObject)((JsonArray)template["spec"]!["containers"]!)[0]!;
+        if (p.Obj("env") is { } env) container["env"] = new JsonArray(env.Select(kv => (JsonNode)new JsonObject { ["name"] = kv.Key, ["value"] = kv.Value?.ToString() }).ToArray());
+        if (p["args"] is JsonArray args) container["args"] = args.DeepClone();
+        if (p.Bool("hostNetwork") == true) ((JsonObject)template["spec"]!)["hostNetwork"] = true;
         if (p["nodeSelector"] is JsonObject nsel) ((JsonObject)template["spec"]!)["nodeSelector"] = nsel.DeepClone();
         if (p["tolerations"] is JsonArray tol) ((JsonObject)template["spec"]!)["tolerations"] = tol.DeepClone();
         var created = J.Iso(started.AddMinutes(-1));

@@ -1,0 +1,265 @@
+using System.Collections.Concurrent;
+using System.IO.Compression;
+using System.Text;
+using System.Text.Json;
+using EksAutoMode.Engine.Aws;
+using EksAutoMode.Engine.Inventory;
+using EksAutoMode.Engine.Kubernetes;
+
+namespace EksAutoMode.Engine.Readiness;
+
+/// <summary>
+/// Where the checks read the cluster from. Every method throws an <see cref="EngineException"/> when the data
+/// cannot be read (403 / AccessDenied, no -ClusterName for EKS data, connection failures): the checks that need it
+/// become Skipped with that message, never a Pass.
+/// </summary>
+public interface IReadinessSource
+{
+    /// <summary>The EKS cluster name, when EKS data can be read.</summary>
+    string? ClusterName { get; }
+
+    /// <summary>Every object of a resource, cluster-wide (an uninstalled CRD gives an empty list).</summary>
+    Task<IReadOnlyList<JsonElement>> ListAsync(ReadinessResource resource, string? labelSelector, CancellationToken cancellationToken);
+
+    /// <summary>The API server's gitVersion.</summary>
+    Task<string> GetServerVersionAsync(CancellationToken cancellationToken);
+
+    /// <summary>EKS DescribeCluster's <c>cluster</c> object.</summary>
+    Task<JsonElement> DescribeClusterAsync(CancellationToken cancellationToken);
+
+    /// <summary>EKS DescribeAddon's <c>addon</c> object for every installed add-on.</summary>
+    Task<IReadOnlyList<JsonElement>> DescribeAddonsAsync(CancellationToken cancellationToken);
+
+    /// <summary>EKS DescribeNodegroup's <c>nodegroup</c> object for every managed node group.</summary>
+    Task<IReadOnlyList<JsonElement>> DescribeNodegroupsAsync(CancellationToken cancellationToken);
+}
+
+/// <summary>Reads a live cluster: Kubernetes through the paged list reader, EKS through the signed AWS client.</summary>
+public sealed class LiveReadinessSource : IReadinessSource
+{
+    private readonly KubernetesConnection? _connection;
+    private readonly KubernetesListReader? _reader;
+    private readonly EngineException? _connectionError;
+    private readonly AwsSession? _session;
+
+    /// <param name="connection">The Kubernetes connection; null when it could not be opened (<paramref name="connectionError"/> then explains why, and every Kubernetes read fails with it).</param>
+    public LiveReadinessSource(KubernetesConnection? connection, AwsSession? session, string? clusterName, Action<string>? trace = null, EngineException? connectionError = null)
+    {
+        _connection = connection;
+        _connectionError = connectionError;
+        _session = session;
+        ClusterName = string.IsNullOrWhiteSpace(clusterName) ? null : clusterName.Trim();
+        _reader = connection is null ? null : new KubernetesListReader(connection) { Trace = trace };
+    }
+
+    public string? ClusterName { get; }
+
+    public Task<IReadOnlyList<JsonElement>> ListAsync(ReadinessResource resource, string? labelSelector, CancellationToken cancellationToken) =>
+        (_reader ?? throw NoConnection()).ListAllAsync(new KubernetesResourceType(resource.Group, resource.Version, resource.Plural, resource.Kind),
+            new KubernetesListOptions { NotFoundIsEmpty = true, LabelSelector = labelSelector }, cancellationToken);
+
+    public Task<string> GetServerVersionAsync(CancellationToken cancellationToken) => (_connection ?? throw NoConnection()).GetServerVersionAsync(cancellationToken);
+
+    private EngineException NoConnection() =>
+        _connectionError ?? new EngineException("KubernetesNotConnected", ErrorKind.InvalidArgument, "Kubernetes objects were not read: no cluster connection (give -ClusterName or -KubeConfigPath).", null);
+
+    public async Task<JsonElement> DescribeClusterAsync(CancellationToken cancellationToken)
+    {
+        (AwsSession session, string name) = RequireEks();
+        using JsonDocument doc = await session.Client.InvokeRestJsonAsync(AwsService.Eks, "DescribeCluster", HttpMethod.Get, "/clusters/" + name,
+            options: new AwsCallOptions { Target = name }, cancellationToken: cancellationToken).ConfigureAwait(false);
+        return doc.RootElement.TryGetProperty("cluster", out JsonElement c) ? c.Clone()
+            : throw new EngineException("AwsInvalidResponse", ErrorKind.InvalidResult, $"EKS DescribeCluster returned no cluster for '{name}'.", name);
+    }
+
+    public Task<IReadOnlyList<JsonElement>> DescribeAddonsAsync(CancellationToken cancellationToken) =>
+        DescribeEachAsync("ListAddons", "addons", "DescribeAddon", "addons", "addon", cancellationToken);
+
+    public Task<IReadOnlyList<JsonElement>> DescribeNodegroupsAsync(CancellationToken cancellationToken) =>
+        DescribeEachAsync("ListNodegroups", "node-groups", "DescribeNodegroup", "nodegroups", "nodegroup", cancellationToken);
+
+    private async Task<IReadOnlyList<JsonElement>> DescribeEachAsync(string listOperation, string pathSegment, string describeOperation, string listField,
+        string itemField, CancellationToken cancellationToken)
+    {
+        (AwsSession session, string name) = RequireEks();
+        var target = new AwsCallOptions { Target = name };
+        var names = new List<string>();
+        await foreach (JsonDocument page in session.Client.PaginateRestJsonAsync(AwsService.Eks, listOperation, $"/clusters/{name}/{pathSegment}",
+            options: target, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            using (page)
+            {
+                names.AddRange(page.RootElement.Array(listField).Select(e => e.GetString()).OfType<string>());
+            }
+        }
+
+        var items = new List<JsonElement>();
+        foreach (string item in names)
+        {
+            using JsonDocument doc = await session.Client.InvokeRestJsonAsync(AwsService.Eks, describeOperation, HttpMethod.Get,
+                $"/clusters/{name}/{pathSegment}/{item}", options: target, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (doc.RootElement.TryGetProperty(itemField, out JsonElement e))
+            {
+                items.Add(e.Clone());
+            }
+        }
+
+        return items;
+    }
+
+    private (AwsSession, string) RequireEks() =>
+        _session is not null && ClusterName is not null
+            ? (_session, ClusterName)
+            : throw new EngineException("ReadinessNeedsClusterName", ErrorKind.InvalidArgument,
+                "EKS data was not read: give -ClusterName (with AWS credentials) to check add-ons, node groups and the cluster version from EKS.", null);
+}
+
+/// <summary>One deployed Helm 3 release, read from its release secret.</summary>
+public sealed record HelmRelease(string Name, string Namespace, string Chart, string ChartVersion, string? AppVersion, int Revision, string Status);
+
+/// <summary>
+/// What the evaluators share: each list or EKS call is made once per run (concurrent checks wait for the same task),
+/// and failures are remembered so every dependent check reports the same reason.
+/// </summary>
+public sealed class ReadinessData
+{
+    private readonly ConcurrentDictionary<string, Lazy<Task<object>>> _cache = new(StringComparer.Ordinal);
+
+    public ReadinessData(IReadinessSource source, KubernetesMinor? target, DateTimeOffset now, ReadinessData? reuse = null)
+    {
+        if (reuse is not null)
+        {
+            _cache = reuse._cache;
+        }
+
+        Source = source;
+        Target = target;
+        Now = now;
+    }
+
+    public IReadinessSource Source { get; }
+
+    /// <summary>The Kubernetes version the cluster will run under Auto Mode (default: the current one).</summary>
+    public KubernetesMinor? Target { get; }
+
+    public DateTimeOffset Now { get; }
+
+    public static readonly ReadinessResource Pods = new("", "v1", "pods", "Pod");
+    public static readonly ReadinessResource Nodes = new("", "v1", "nodes", "Node");
+    public static readonly ReadinessResource Deployments = new("apps", "v1", "deployments", "Deployment");
+    public static readonly ReadinessResource DaemonSets = new("apps", "v1", "daemonsets", "DaemonSet");
+    public static readonly ReadinessResource StatefulSets = new("apps", "v1", "statefulsets", "StatefulSet");
+    public static readonly ReadinessResource ReplicaSets = new("apps", "v1", "replicasets", "ReplicaSet");
+    public static readonly ReadinessResource Pdbs = new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget");
+    public static readonly ReadinessResource Secrets = new("", "v1", "secrets", "Secret");
+
+    public Task<IReadOnlyList<JsonElement>> ListAsync(ReadinessResource resource, CancellationToken ct, string? labelSelector = null) =>
+        Get($"k8s:{resource.Group}/{resource.Plural}?{labelSelector}", async () => (object)await Source.ListAsync(resource, labelSelector, ct).ConfigureAwait(false))
+            .ContinueWith(t => (IReadOnlyList<JsonElement>)t.GetAwaiter().GetResult(), ct, TaskContinuationOptions.None, TaskScheduler.Default);
+
+    public async Task<string> ServerVersionAsync(CancellationToken ct) => (string)await Get("k8s:version", async () => (object)await Source.GetServerVersionAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+    public async Task<JsonElement> ClusterAsync(CancellationToken ct) => (JsonElement)await Get("eks:cluster", async () => (object)await Source.DescribeClusterAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<JsonElement>> AddonsAsync(CancellationToken ct) => (IReadOnlyList<JsonElement>)await Get("eks:addons", async () => (object)await Source.DescribeAddonsAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<JsonElement>> NodegroupsAsync(CancellationToken ct) => (IReadOnlyList<JsonElement>)await Get("eks:nodegroups", async () => (object)await Source.DescribeNodegroupsAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <summary>The cluster's current Kubernetes version: EKS DescribeCluster when a cluster name is known, else the API server's /version.</summary>
+    public async Task<(KubernetesMinor Version, string Text, string From)> CurrentVersionAsync(CancellationToken ct)
+    {
+        if (Source.ClusterName is not null)
+        {
+            try
+            {
+                JsonElement cluster = await ClusterAsync(ct).ConfigureAwait(false);
+                if (cluster.Str("version") is { } v && KubernetesMinor.Parse(v) is { } parsed)
+                {
+                    return (parsed, v, "EKS DescribeCluster");
+                }
+            }
+            catch (EngineException)
+            {
+                // fall back to the API server
+            }
+        }
+
+        string git = await ServerVersionAsync(ct).ConfigureAwait(false);
+        return KubernetesMinor.Parse(git) is { } minor
+            ? (minor, git, "Kubernetes /version")
+            : throw new EngineException("KubernetesVersionUnknown", ErrorKind.InvalidResult, $"The API server reported version '{git}', which is not major.minor.", git);
+    }
+
+    /// <summary>Deployed Helm 3 releases (latest deployed revision per release), from secrets labelled owner=helm.</summary>
+    public async Task<IReadOnlyList<HelmRelease>> HelmReleasesAsync(CancellationToken ct) =>
+        (IReadOnlyList<HelmRelease>)await Get("helm", async () =>
+        {
+            IReadOnlyList<JsonElement> secrets = await ListAsync(Secrets, ct, "owner=helm").ConfigureAwait(false);
+            var releases = new List<HelmRelease>();
+            foreach (JsonElement secret in secrets)
+            {
+                if (secret.Str("type") is { } type && type != "helm.sh/release.v1")
+                {
+                    continue;
+                }
+
+                HelmRelease? r = DecodeHelmRelease(secret);
+                if (r is not null && r.Status == "deployed")
+                {
+                    releases.Add(r);
+                }
+            }
+
+            return (object)releases.GroupBy(r => (r.Namespace, r.Name)).Select(g => g.OrderByDescending(r => r.Revision).First()).ToArray();
+        }).ConfigureAwait(false);
+
+    /// <summary>Decodes a Helm 3 release secret (data.release = base64 of Helm's base64(gzip(JSON)); tolerant of one base64 layer less). Null when unreadable.</summary>
+    public static HelmRelease? DecodeHelmRelease(JsonElement secret)
+    {
+        string? data = secret.Str("data", "release");
+        if (data is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            byte[] bytes = Convert.FromBase64String(data);
+            if (!(bytes.Length > 2 && bytes[0] == 0x1f && bytes[1] == 0x8b))
+            {
+                bytes = Convert.FromBase64String(Encoding.ASCII.GetString(bytes));
+            }
+
+            string json;
+            if (bytes.Length > 2 && bytes[0] == 0x1f && bytes[1] == 0x8b)
+            {
+                using var gz = new GZipStream(new MemoryStream(bytes), CompressionMode.Decompress);
+                using var reader = new StreamReader(gz, Encoding.UTF8);
+                json = reader.ReadToEnd();
+            }
+            else
+            {
+                json = Encoding.UTF8.GetString(bytes);
+            }
+
+            using JsonDocument doc = JsonDocument.Parse(json);
+            JsonElement root = doc.RootElement;
+            var labels = secret.Map("metadata", "labels");
+            return new HelmRelease(
+                root.Str("name") ?? labels.GetValueOrDefault("name") ?? "",
+                secret.Str("metadata", "namespace") ?? root.Str("namespace") ?? "",
+                root.Str("chart", "metadata", "name") ?? "",
+                root.Str("chart", "metadata", "version") ?? "",
+                root.Str("chart", "metadata", "appVersion"),
+                root.Int("version") ?? (int.TryParse(labels.GetValueOrDefault("version"), out int v) ? v : 0),
+                root.Str("info", "status") ?? labels.GetValueOrDefault("status") ?? "");
+        }
+        catch (Exception ex) when (ex is FormatException or InvalidDataException or JsonException or IOException)
+        {
+            return null;
+        }
+    }
+
+    private Task<object> Get(string key, Func<Task<object>> load) =>
+        _cache.GetOrAdd(key, _ => new Lazy<Task<object>>(load, LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+}
