@@ -168,6 +168,6 @@ public sealed partial class Ec2FactsReader : IDisposable
 
     public void Dispose() => _client.Dispose();
 
-    [GeneratedRegex(@"i-[0-9a-zA-Z]+")]
+    [GeneratedRegex(@"i-[0-9a-zA-Z]+", RegexOptions.NonBacktracking)]
     private static partial Regex InstanceIdPattern();
 }
