@@ -230,7 +230,8 @@ Describe 'CI samples in examples/ci' {
         $script:Repo = Join-Path $script:Work 'repo'
         New-Item -ItemType Directory $script:Repo -Force | Out-Null
         Copy-Item -Recurse (Join-Path $script:Root 'examples') (Join-Path $script:Repo 'examples')
-        Remove-Item -Recurse (Join-Path $script:Repo 'examples/ci')
+        # The samples gate a folder of manifests; the CI and runbook samples themselves are not manifests.
+        Remove-Item -Recurse (Join-Path $script:Repo 'examples/ci'), (Join-Path $script:Repo 'examples/runbooks')
         $script:Documents = @(Test-AutoModeManifest (Join-Path $script:Repo 'examples') -Recurse -PassThru | Select-Object File, DocumentIndex -Unique).Count
     }
 
