@@ -140,6 +140,10 @@ $liveCases = [ordered]@{
 $live = @{
     'Get-AutoModeCluster'       = { param($a) Get-AutoModeCluster @a -Region $sb.region; Get-AutoModeCluster @a -Region $sb.region -Name $cluster, 'missing-cluster' }
     'Update-AutoModePriceCache' = { param($a) Update-AutoModePriceCache @a -Region us-east-1 -InstanceType m5.large; Update-AutoModePriceCache @a -Region ap-northeast-1 -WhatIf }
+    # -WhatIf: the scan must not replace the sandbox's nodes; it still reads pools, NodeClaims and nodes.
+    'Invoke-AutoModeNodeRotation' = { param($a) if (-not $a.ContainsKey('KubeConfigPath')) { $a = $a.Clone(); $a.ClusterName = $cluster }
+        Invoke-AutoModeNodeRotation @a -Region $sb.region -NodePool general-purpose -OlderThan ([timespan]::Zero) -WhatIf
+        Invoke-AutoModeNodeRotation @a -Region $sb.region -NodePool "https://scanuser:$($ctx.urlPassword)@x" -ExpiringWithin ([timespan]::FromDays(30)) -WhatIf }
 }
 $offline = @{
     'Get-AutoModeDifference'   = @{ 'all' = { Get-AutoModeDifference }; 'bad topic' = { Get-AutoModeDifference -Topic "https://scanuser:$($ctx.urlPassword)@x" } }
@@ -149,6 +153,11 @@ $offline = @{
     'ConvertTo-OssKarpenter'   = @{ 'to files' = { ConvertTo-OssKarpenter -Path $manifest -OutputDirectory (Join-Path $outDir 'oss') }; 'whatif' = { ConvertTo-OssKarpenter -Path $manifest -OutputDirectory (Join-Path $outDir 'oss-whatif') -WhatIf }; 'yaml' = { ConvertTo-OssKarpenter -Path $manifest -AsYaml } }
     'ConvertFrom-OssKarpenter' = @{ 'to files' = { ConvertFrom-OssKarpenter -Path $ossManifest -OutputDirectory (Join-Path $outDir 'auto') }; 'yaml' = { ConvertFrom-OssKarpenter -Path $ossManifest -AsYaml } }
     'Measure-AutoModeCost'     = @{ 'priced' = { Measure-AutoModeCost -InstanceType m5.large -Region eu-west-1 -Count 2 }; 'unknown type' = { Measure-AutoModeCost -InstanceType "https://scanuser:$($ctx.urlPassword)@x" -Region us-east-1 } }
+    'Export-AutoModeFinding'   = @{
+        'sarif'         = { Test-AutoModeManifest -Path $manifest | Export-AutoModeFinding -Format Sarif }
+        'junit to file' = { Test-AutoModeManifest -Path $manifest | Export-AutoModeFinding -Format JUnit -Path (Join-Path $outDir 'findings.xml') -Force }
+        'github'        = { Test-AutoModeManifest -Path $ossManifest, $manifest | Export-AutoModeFinding -Format GitHubActions }
+    }
     'Get-AutoModePrice'        = @{ 'cached' = { Get-AutoModePrice -InstanceType m5.large -Region eu-west-1, us-east-1 }; 'unknown' = { Get-AutoModePrice -InstanceType "$($ctx.eksToken)" -Region us-east-1 } }
 }
 
