@@ -57,7 +57,8 @@ public static class DisplayText
     /// <summary><see cref="Escape(string)"/> for nullable text.</summary>
     public static string? EscapeOrNull(string? text) => text is null ? null : Escape(text);
 
-    private static bool IsUnsafe(char c) =>
+    /// <summary>Control characters (C0, DEL, C1), line/paragraph separators and bidirectional overrides/isolates.</summary>
+    public static bool IsUnsafe(char c) =>
         c < ' ' || (c >= '\u007F' && c <= '\u009F')
         || c is '\u2028' or '\u2029' or '\u200E' or '\u200F' or '\u061C'
         || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');

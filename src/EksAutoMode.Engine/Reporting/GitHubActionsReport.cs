@@ -79,7 +79,7 @@ public static class GitHubActionsReport
                     sb.Append(ch);
                     break;
                 default:
-                    if (IsUnsafe(ch))
+                    if (DisplayText.IsUnsafe(ch))
                     {
                         sb.Append("\\u").Append(((int)ch).ToString("X4", CultureInfo.InvariantCulture));
                     }
@@ -94,12 +94,6 @@ public static class GitHubActionsReport
 
         return sb.ToString();
     }
-
-    /// <summary>Control characters (C0, DEL, C1), line/paragraph separators and bidirectional overrides/isolates.</summary>
-    private static bool IsUnsafe(char c) =>
-        char.IsControl(c)
-        || c is '\u2028' or '\u2029' or '\u200E' or '\u200F' or '\u061C'
-        || (c >= '\u202A' && c <= '\u202E') || (c >= '\u2066' && c <= '\u2069');
 
     /// <summary>Escapes a command property value: % CR LF : ,.</summary>
     public static string EscapeProperty(string text) =>
