@@ -257,36 +257,17 @@ public sealed class AwsClient
     }
 
     /// <summary>True when a request failed because the server's TLS certificate was not accepted.</summary>
-    internal static bool IsTlsFailure(Exception ex)
-    {
-        for (Exception? e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is System.Security.Authentication.AuthenticationException)
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    internal static bool IsTlsFailure(Exception ex) => ExceptionChain.Find<System.Security.Authentication.AuthenticationException>(ex) is not null;
 
     /// <summary>Why a certificate was refused, in words, from the TLS exception text.</summary>
     internal static string TlsProblem(Exception ex)
     {
-        string text = string.Join(" ", Chain(ex).Select(e => e.Message));
+        string text = string.Join(" ", ExceptionChain.Of(ex).Select(e => e.Message));
         return text.Contains("NameMismatch", StringComparison.OrdinalIgnoreCase) ? "its certificate does not name this host (name mismatch)"
             : text.Contains("chain", StringComparison.OrdinalIgnoreCase) || text.Contains("UntrustedRoot", StringComparison.OrdinalIgnoreCase)
                 ? "its certificate is not signed by a trusted certificate authority"
             : text.Contains("ValidationCallback", StringComparison.OrdinalIgnoreCase) ? "its certificate did not verify against the configured certificate authority (an untrusted CA or a host name mismatch)"
             : "its certificate was not accepted";
-
-        static IEnumerable<Exception> Chain(Exception e)
-        {
-            for (Exception? c = e; c is not null; c = c.InnerException)
-            {
-                yield return c;
-            }
-        }
     }
 
     /// <summary>Builds the URL a signed request goes to (exposed for the EKS token and tests).</summary>

@@ -123,22 +123,34 @@ public sealed class AwsSession
             config.RegionEndpoint = Amazon.RegionEndpoint.GetBySystemName(Region);
         }
 
-        if (_options.CaBundle is not null)
-        {
-            config.HttpClientFactory = new CaBundleHttpClientFactory(_options.CaBundle);
-        }
-
+        config.HttpClientFactory = new CappedHttpClientFactory(_options.CaBundle);
         return new AmazonEC2Client(new ProviderCredentials(_credentials), config);
     }
 
-    /// <summary>Gives AWSSDK an HttpClient that trusts the CA bundle (AWS_CA_BUNDLE), like our own client.</summary>
-    private sealed class CaBundleHttpClientFactory : HttpClientFactory
+    /// <summary>
+    /// Gives AWSSDK an HttpClient whose response bodies are capped like our own client's (AwsClient's 16 MB), and
+    /// that trusts the CA bundle (AWS_CA_BUNDLE) when one is set.
+    /// </summary>
+    private sealed class CappedHttpClientFactory : HttpClientFactory
     {
-        private readonly string _path;
+        private readonly string? _caBundle;
 
-        internal CaBundleHttpClientFactory(string path) => _path = path;
+        internal CappedHttpClientFactory(string? caBundle) => _caBundle = caBundle;
 
-        public override HttpClient CreateHttpClient(IClientConfig clientConfig) => new(CaBundle.HandlerFor(_path), disposeHandler: false);
+        public override HttpClient CreateHttpClient(IClientConfig clientConfig)
+        {
+            HttpMessageHandler inner = _caBundle is null
+                ? new SocketsHttpHandler { AutomaticDecompression = System.Net.DecompressionMethods.GZip | System.Net.DecompressionMethods.Deflate }
+                : CaBundle.HandlerFor(_caBundle);
+            // The shared CA-bundle handler must outlive this client: the wrapper is never disposed with it.
+            var client = new HttpClient(new ResponseLimitHandler(AwsClient.DefaultMaxResponseBytes, inner), disposeHandler: _caBundle is null);
+            if (clientConfig.Timeout is TimeSpan timeout)
+            {
+                client.Timeout = timeout;
+            }
+
+            return client;
+        }
     }
 
     /// <summary>Adapts our credential provider to AWSSDK (refreshes through the same cache).</summary>

@@ -145,6 +145,10 @@ public sealed partial class Ec2FactsReader : IDisposable
         {
             throw;
         }
+        catch (Exception ex) when (ExceptionChain.Find<ResponseTooLargeException>(ex) is { } tooLarge)
+        {
+            throw AwsServiceException.InvalidResponse("EC2", operation, $"a body larger than {tooLarge.Limit / (1024 * 1024)} MB, which is not read", _target, ex);
+        }
         catch (AmazonServiceException ex)
         {
             bool denied = ex.ErrorCode is "UnauthorizedOperation" or "AccessDenied" or "AccessDeniedException";

@@ -84,7 +84,7 @@ public sealed class KubernetesConnection : IDisposable
         Redaction.Register(config.Password);
         Redaction.Register(config.ClientCertificateKeyData);
         ApplyTimeout(config, timeout);
-        var connection = new KubernetesConnection(new k8s.Kubernetes(config, new ResponseLimitHandler()), config.Host, $"kubeconfig '{file}', context '{config.CurrentContext}'",
+        var connection = new KubernetesConnection(new k8s.Kubernetes(config, new ResponseLimitHandler(MaxResponseBytes)), config.Host, $"kubeconfig '{file}', context '{config.CurrentContext}'",
             config.CurrentContext, null);
         if (config.SkipTlsVerify)
         {
@@ -154,7 +154,7 @@ public sealed class KubernetesConnection : IDisposable
         }
 
         ApplyTimeout(config, timeout ?? session.RetryPolicy.Timeout);
-        return new KubernetesConnection(new k8s.Kubernetes(config, new ResponseLimitHandler()), endpoint, $"EKS cluster '{clusterName}' in {session.Region} (DescribeCluster, in-process token)", null, clusterName);
+        return new KubernetesConnection(new k8s.Kubernetes(config, new ResponseLimitHandler(MaxResponseBytes)), endpoint, $"EKS cluster '{clusterName}' in {session.Region} (DescribeCluster, in-process token)", null, clusterName);
     }
 
     /// <summary>The API server's version (<c>/version</c> gitVersion): a cheap end-to-end check of the connection.</summary>
@@ -194,7 +194,7 @@ public sealed class KubernetesConnection : IDisposable
             };
         }
 
-        if (Find<ResponseTooLargeException>(ex) is { } tooLarge)
+        if (ExceptionChain.Find<ResponseTooLargeException>(ex) is { } tooLarge)
         {
             return new EngineException("KubernetesResponseTooLarge", ErrorKind.LimitsExceeded,
                 $"The Kubernetes API answered {operation} with more than {tooLarge.Limit / (1024 * 1024)} MB; it is not read.", target, ex)
@@ -214,7 +214,7 @@ public sealed class KubernetesConnection : IDisposable
             };
         }
 
-        if (Find<JsonException>(ex) is not null || Find<System.Runtime.Serialization.SerializationException>(ex) is not null)
+        if (ExceptionChain.Find<JsonException>(ex) is not null || ExceptionChain.Find<System.Runtime.Serialization.SerializationException>(ex) is not null)
         {
             return new EngineException("KubernetesResponseInvalid", ErrorKind.InvalidResult,
                 $"The Kubernetes API answered {operation} with a body that is cut off or not in the shape Kubernetes returns.", target, ex)
@@ -246,103 +246,6 @@ public sealed class KubernetesConnection : IDisposable
         if (timeout is { } t)
         {
             config.HttpClientTimeout = t;
-        }
-    }
-
-    private static T? Find<T>(Exception ex) where T : Exception
-    {
-        for (Exception? e = ex; e is not null; e = e.InnerException)
-        {
-            if (e is T match)
-            {
-                return match;
-            }
-        }
-
-        return null;
-    }
-
-    /// <summary>Thrown while reading a response that exceeds <see cref="MaxResponseBytes"/>.</summary>
-    internal sealed class ResponseTooLargeException : IOException
-    {
-        internal ResponseTooLargeException(long limit) : base($"The response is larger than {limit} bytes.") => Limit = limit;
-
-        internal long Limit { get; }
-    }
-
-    /// <summary>Caps every response body: refused up front when Content-Length says so, else while it is read (chunked lists).</summary>
-    private sealed class ResponseLimitHandler : DelegatingHandler
-    {
-        protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
-        {
-            HttpResponseMessage response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
-            if (response.Content.Headers.ContentLength is long announced && announced > MaxResponseBytes)
-            {
-                response.Dispose();
-                throw new HttpRequestException("The response is too large.", new ResponseTooLargeException(MaxResponseBytes));
-            }
-
-            var limited = new StreamContent(new LimitedStream(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false), MaxResponseBytes));
-            foreach (var header in response.Content.Headers)
-            {
-                limited.Headers.TryAddWithoutValidation(header.Key, header.Value);
-            }
-
-            response.Content = limited;
-            return response;
-        }
-    }
-
-    private sealed class LimitedStream : Stream
-    {
-        private readonly Stream _inner;
-        private readonly long _limit;
-        private long _read;
-
-        internal LimitedStream(Stream inner, long limit)
-        {
-            _inner = inner;
-            _limit = limit;
-        }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => _read; set => throw new NotSupportedException(); }
-
-        public override int Read(byte[] buffer, int offset, int count) => Count(_inner.Read(buffer, offset, count));
-
-        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default) =>
-            Count(await _inner.ReadAsync(buffer, cancellationToken).ConfigureAwait(false));
-
-        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
-            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
-
-        private int Count(int read)
-        {
-            _read += read;
-            if (_read > _limit)
-            {
-                throw new ResponseTooLargeException(_limit);
-            }
-
-            return read;
-        }
-
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
-
-        protected override void Dispose(bool disposing)
-        {
-            if (disposing)
-            {
-                _inner.Dispose();
-            }
-
-            base.Dispose(disposing);
         }
     }
 
