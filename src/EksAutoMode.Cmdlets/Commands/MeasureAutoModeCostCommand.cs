@@ -171,7 +171,7 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
                 }
                 else if (InputObject is not null)
                 {
-                    PriceBuilt(() => Overrides(FromObject(InputObject)));
+                    PriceBuilt(() => FromObject(InputObject) is { } fromObject ? Overrides(fromObject) : null);
                 }
 
                 break;
@@ -181,9 +181,9 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
         }
     }
 
-    private void PriceBuilt(Func<CostInput> build)
+    private void PriceBuilt(Func<CostInput?> build)
     {
-        CostInput input;
+        CostInput? input;
         try
         {
             input = build();
@@ -194,7 +194,10 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
             return;
         }
 
-        Price(input);
+        if (input is not null)
+        {
+            Price(input);
+        }
     }
 
     private void PriceFiles(IEnumerable<string> paths, bool literal)
@@ -240,6 +243,12 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
             WriteWarning($"No published Auto Mode fee in the price catalogue for {Describe(_calculator.EstimatedFees)}; the fee was estimated at " +
                 $"{PricingRules.FeeEstimateFraction * 100m:0.#} % of the on-demand price (PriceSource = Estimated). " +
                 "Run Update-AutoModePriceCache -Region <region> for published fees, or pass -FeeHourlyPrice.");
+        }
+
+        if (_skippedNotEc2.Count > 0)
+        {
+            WriteWarning("Not priced (not EC2 instances, no Auto Mode fee): " +
+                string.Join(", ", _skippedNotEc2.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Value} {p.Key} node(s)")) + ".");
         }
 
         if (_calculator.SpotPricedAtOnDemand.Count > 0)
@@ -299,6 +308,9 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
 
     private readonly object?[] _slots = new object?[SlotCount_];
 
+    // Fargate / hybrid nodes skipped, by compute type (one warning at the end).
+    private readonly Dictionary<string, int> _skippedNotEc2 = new(StringComparer.OrdinalIgnoreCase);
+
     /// <summary>
     /// Fills <see cref="_slots"/> from the object's properties by name; the first name found for a slot wins (primary
     /// names come before aliases). Named lookups measured about twice as fast as enumerating the properties of a
@@ -341,10 +353,18 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
     }
 
     /// <summary>Reads an item from a pipeline object's properties (names and aliases as documented).</summary>
-    private CostInput FromObject(PSObject item)
+    private CostInput? FromObject(PSObject item)
     {
         ReadSlots(item);
         string? type = Text(_slots[SlotType]);
+        if (type is null && Text(Property(item, "ComputeType")) is { } computeType && CostInputParser.IsNotEc2(computeType))
+        {
+            // A Fargate or hybrid node from Get-AutoModeNode: no EC2 price and no fee; counted and named once at the end.
+            _skippedNotEc2[computeType] = _skippedNotEc2.GetValueOrDefault(computeType) + 1;
+            WriteVerbose($"Skipped {DisplayText.Escape(Text(Property(item, "Name")) ?? "a node")} ({computeType}): not an EC2 instance, so no EC2 price or Auto Mode fee.");
+            return null;
+        }
+
         if (type is null)
         {
             throw new EngineException("InstanceTypeMissing", ErrorKind.InvalidData,

@@ -37,6 +37,15 @@ public static class CostInputParser
     private static readonly string[] s_builtInPools = { "system", "general-purpose" };
 
     /// <summary>
+    /// True for the node compute types that are not EC2 instances of the cluster's account (Fargate pods are billed
+    /// per vCPU/GB-hour, hybrid nodes run outside AWS): neither an EC2 price nor the Auto Mode fee applies, so a cost
+    /// over Get-AutoModeNode output skips them rather than failing on their missing instance type.
+    /// Source: https://aws.amazon.com/eks/pricing/ (Fargate, hybrid nodes and Auto Mode billing), as of 2026-12-04.
+    /// </summary>
+    public static bool IsNotEc2(string? computeType) =>
+        string.Equals(computeType, "Fargate", StringComparison.OrdinalIgnoreCase) || string.Equals(computeType, "Hybrid", StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>
     /// spot → Spot; on-demand, ondemand, ON_DEMAND, reserved, capacity-block, scheduled, empty → OnDemand
     /// (EC2 InstanceLifecycle is empty for on-demand instances).
     /// </summary>
