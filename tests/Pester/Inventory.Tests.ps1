@@ -195,6 +195,7 @@ Describe 'NodePools, NodeClasses and NodeClaims' -Skip:$sandboxMissing {
         $oss.IsAutoMode | Should -BeFalse
         $oss.NodeClassKind | Should -Be 'EC2NodeClass'
         $oss.Requirements | Should -Contain 'karpenter.sh/capacity-type In [spot]'
+        $oss.ExpireAfter | Should -Be ([TimeSpan]::FromHours(720)) -Because 'the NodePool CRD defaults an unset expireAfter to 720h'
     }
 
     It 'reports NodeClasses of both kinds' {

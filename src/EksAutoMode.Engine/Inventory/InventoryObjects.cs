@@ -111,6 +111,9 @@ public static class InventoryObjects
     /// <summary>Auto Mode applies 24h to each NodeClaim when the pool leaves terminationGracePeriod unset (automode-facts §2).</summary>
     public static readonly TimeSpan AutoModeDefaultGracePeriod = TimeSpan.FromHours(24);
 
+    /// <summary>The karpenter.sh/v1 NodePool CRD's default for spec.template.spec.expireAfter.</summary>
+    public const string OssDefaultExpireAfter = "720h";
+
     public static NodeCapacityType ParseCapacityType(string? text) => text?.ToLowerInvariant() switch
     {
         "on-demand" or "on_demand" or "ondemand" => NodeCapacityType.OnDemand,
@@ -127,7 +130,11 @@ public static class InventoryObjects
         string? className = pool.Str("spec", "template", "spec", "nodeClassRef", "name");
         bool auto = string.Equals(group, "eks.amazonaws.com", StringComparison.Ordinal);
         string name = pool.Name();
-        string? expireText = pool.Str("spec", "template", "spec", "expireAfter");
+        // The karpenter.sh/v1 NodePool CRD defaults an unset expireAfter to 720h, so an API server never serves an OSS
+        // pool without it; a copy that lacks it (a hand-made object, a proxy that drops defaults) still means 720h, not
+        // Never. Auto Mode's default for custom pools is not documented (automode-facts §2), so it stays unknown there.
+        // Source: https://github.com/kubernetes-sigs/karpenter/blob/main/pkg/apis/crds/karpenter.sh_nodepools.yaml, as of 2026-12-04.
+        string? expireText = pool.Str("spec", "template", "spec", "expireAfter") ?? (auto ? null : OssDefaultExpireAfter);
         TimeSpan? expire = GoDuration.Parse(expireText);
         string? graceText = pool.Str("spec", "template", "spec", "terminationGracePeriod");
         TimeSpan? grace = GoDuration.Parse(graceText);

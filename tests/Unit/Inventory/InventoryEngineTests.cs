@@ -189,4 +189,22 @@ public class DiagnosisCatalogueTests
         Assert.Equal(8, pool.Nodes);
         Assert.Equal(TimeSpan.FromHours(504), pool.MaxNodeLifetime); // 480h + Auto Mode's default 24h grace
     }
+
+    [Fact]
+    public void An_oss_pool_without_expireAfter_has_the_crd_default_not_never_and_an_explicit_never_stays_never()
+    {
+        using var unset = JsonDocument.Parse("""
+            {"metadata":{"name":"oss"},"spec":{"template":{"spec":{"nodeClassRef":{"group":"karpenter.k8s.aws","kind":"EC2NodeClass","name":"c"}}}}}
+            """);
+        NodePoolInfo oss = InventoryObjects.ParseNodePool("x", unset.RootElement, null);
+        Assert.Equal("720h", oss.ExpireAfterText);
+        Assert.Equal(TimeSpan.FromHours(720), oss.ExpireAfter);
+
+        using var never = JsonDocument.Parse("""
+            {"metadata":{"name":"oss"},"spec":{"template":{"spec":{"nodeClassRef":{"group":"karpenter.k8s.aws","kind":"EC2NodeClass","name":"c"},"expireAfter":"Never"}}}}
+            """);
+        NodePoolInfo explicitNever = InventoryObjects.ParseNodePool("x", never.RootElement, null);
+        Assert.Equal("Never", explicitNever.ExpireAfterText);
+        Assert.Null(explicitNever.ExpireAfter);
+    }
 }
