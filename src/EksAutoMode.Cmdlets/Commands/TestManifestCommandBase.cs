@@ -1,6 +1,7 @@
 using System.Collections;
 using System.Collections.Specialized;
 using System.Management.Automation;
+using EksAutoMode.Completers;
 using EksAutoMode.Engine;
 using EksAutoMode.Engine.Manifests;
 using EksAutoMode.Engine.Validation;
@@ -10,9 +11,11 @@ namespace EksAutoMode.Commands;
 
 /// <summary>
 /// Shared body of Test-NodeClassSpec, Test-NodePoolSpec and Test-AutoModeManifest: binds the inputs, runs the
-/// engine's <see cref="ValidationRun"/>, and writes findings (or one bool with -Quiet).
+/// engine's <see cref="ValidationRun"/>, and writes findings (or one bool with -Quiet). Schemas: -CrdPath, else the
+/// cluster's own CRDs (-ClusterName, -KubeConfigPath or -Context, through <see cref="KubernetesCmdlet"/>'s
+/// connection), else the bundled ones of -KarpenterVersion. Offline unless a connection parameter is given.
 /// </summary>
-public abstract class TestManifestCommandBase : EksAutoModeCmdlet
+public abstract class TestManifestCommandBase : KubernetesCmdlet
 {
     private const string PathSet = "Path";
     private const string LiteralPathSet = "LiteralPath";
@@ -49,6 +52,33 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
     [Parameter]
     [ValidateNotNullOrEmpty]
     public string[]? CrdPath { get; set; }
+
+    /// <summary>The bundled OSS Karpenter CRD schemas (EC2NodeClass, NodePool) to validate against; default the newest.</summary>
+    [Parameter]
+    [ArgumentCompleter(typeof(KarpenterVersionCompleter))]
+    [ValidateKarpenterVersion]
+    public string? KarpenterVersion { get; set; }
+
+    // The connection parameters come from KubernetesCmdlet (with the AWS common parameters of AwsCmdlet). These three
+    // are re-declared only to change their binding: here position 0 is -Path and the pipeline carries manifests, and
+    // the cluster's CRDs are read once before the first input, so none of them binds from the pipeline.
+
+    /// <summary>The EKS cluster whose served CRDs to validate against (DescribeCluster with the AWS common parameters).</summary>
+    [Parameter]
+    [ClusterNameTransformation]
+    [ValidateCount(1, 1)]
+    [ValidateNotNullOrEmpty]
+    public new string[]? ClusterName { get => base.ClusterName; set => base.ClusterName = value; }
+
+    /// <summary>A kubeconfig whose (current or -Context) cluster's served CRDs to validate against.</summary>
+    [Parameter]
+    [Alias("KubeConfig")]
+    public new string? KubeConfigPath { get => base.KubeConfigPath; set => base.KubeConfigPath = value; }
+
+    /// <summary>The kubeconfig context (in -KubeConfigPath, else KUBECONFIG or ~/.kube/config) whose cluster to read.</summary>
+    [Parameter]
+    [Alias("KubeContext")]
+    public new string? Context { get => base.Context; set => base.Context = value; }
 
     [Parameter]
     public SwitchParameter Quiet { get; set; }
@@ -87,13 +117,31 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
             }
         }
 
+        string version = KarpenterVersions.Resolve(KarpenterVersion);
+        if (ReadClusterSchemas(version) is { } cluster)
+        {
+            // -CrdPath still wins for the kinds it defines.
+            if (custom is not null)
+            {
+                cluster.AddRange(custom);
+            }
+
+            custom = cluster;
+        }
+
+        foreach (var kind in custom?.Kinds ?? Enumerable.Empty<KindSchema>())
+        {
+            WriteVerbose($"Schema for {kind.ApiVersion} {kind.Kind}: {kind.SourceLabel}.");
+        }
+
+        WriteVerbose($"Other kinds: the bundled schemas (EC2NodeClass and NodePool of Karpenter {version}{(KarpenterVersion is null ? ", the newest bundled" : string.Empty)}; NodePools for Auto Mode with the Auto Mode overlay; NodeClass as EKS Auto Mode serves it).");
         var target = Target switch
         {
             "AutoMode" => ValidationTarget.AutoMode,
             "Karpenter" => ValidationTarget.Karpenter,
             _ => ValidationTarget.Auto,
         };
-        var options = new ValidationOptions { Target = target, CustomSchemas = custom };
+        var options = new ValidationOptions { Target = target, CustomSchemas = custom, KarpenterVersion = version };
         _run = new ValidationRun(options, Covers, Strict.IsPresent, new ManifestReaderOptions { CancellationToken = CancellationToken });
         _run.Skipped += d =>
         {
@@ -107,6 +155,43 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
                 WriteDebug(text);     // Deployments, ConfigMaps, …: expected in a GitOps folder
             }
         };
+    }
+
+    /// <summary>
+    /// With -ClusterName, -KubeConfigPath or -Context: the schemas of the CRDs the cluster serves (null when it serves
+    /// none of them). A CRD it does not serve is a warning, and its kinds fall back to the bundled schema. Failing to
+    /// connect or to read is a terminating error: a gate asked to use the cluster must not silently use something else.
+    /// </summary>
+    private SchemaSet? ReadClusterSchemas(string version)
+    {
+        if (ClusterName is null && !UsesKubeConfig)
+        {
+            return null;
+        }
+
+        var connection = GetKubernetesConnection();
+        ClusterSchemaRead read;
+        try
+        {
+            read = RunAws(ct => ClusterSchemas.ReadAsync(connection, null, ct));
+        }
+        catch (EngineException e)
+        {
+            ThrowEngineError(e);
+            throw; // unreachable
+        }
+
+        foreach (string crd in read.Used)
+        {
+            WriteVerbose($"Read the CRD {crd} from {read.SourceLabel} ({connection.Server}).");
+        }
+
+        foreach (var (crd, reason) in read.NotUsed)
+        {
+            WriteWarning($"{read.SourceLabel}: {crd}: {reason}. Its kind is validated against the bundled schema instead (Karpenter {version} for OSS kinds; see each finding's SchemaSource).");
+        }
+
+        return read.Schemas;
     }
 
     protected override void ProcessRecord()
@@ -373,6 +458,7 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
                         Column = d.Column,
                         DocumentIndex = d.DocumentIndex,
                         Target = ManifestValidator.ResolveTarget(d, _run.Options).ToString(),
+                        SchemaSource = DisplayText.EscapeOrNull(ManifestValidator.SchemaSourceOf(d, _run.Options)),
                     });
                 }
 
@@ -411,6 +497,7 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
                 AsOf = f.AsOf,
                 ApiVersion = f.ApiVersion,
                 Target = f.Target,
+                SchemaSource = f.SchemaSource,
                 DocumentIndex = f.DocumentIndex,
             });
         }

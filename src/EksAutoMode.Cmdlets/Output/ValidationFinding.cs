@@ -38,6 +38,12 @@ public sealed class ValidationFinding
     /// <summary>AutoMode or Karpenter: the world the document was checked for.</summary>
     public string? Target { get; set; }
 
+    /// <summary>
+    /// The schema the document was checked against: 'karpenter 1.15 (bundled, as-of …)', 'eks-auto-mode (bundled,
+    /// as-of …)', 'cluster &lt;name&gt;' (-ClusterName/-KubeConfigPath) or 'file &lt;path&gt;' (-CrdPath).
+    /// </summary>
+    public string? SchemaSource { get; set; }
+
     public int DocumentIndex { get; set; }
 
     /// <summary>file:line:column: severity ruleId: path: message (the compiler-style line CI logs understand).</summary>

@@ -17,6 +17,7 @@ public sealed record KubernetesResourceType(string Group, string Version, string
     public static readonly KubernetesResourceType NodeClaims = new("karpenter.sh", "v1", "nodeclaims", "NodeClaim");
     public static readonly KubernetesResourceType NodeClasses = new("eks.amazonaws.com", "v1", "nodeclasses", "NodeClass");
     public static readonly KubernetesResourceType Ec2NodeClasses = new("karpenter.k8s.aws", "v1", "ec2nodeclasses", "EC2NodeClass");
+    public static readonly KubernetesResourceType CustomResourceDefinitions = new("apiextensions.k8s.io", "v1", "customresourcedefinitions", "CustomResourceDefinition");
 
     /// <summary>The cluster-wide list path.</summary>
     public string ListPath => Group.Length == 0 ? $"/api/{Version}/{Plural}" : $"/apis/{Group}/{Version}/{Plural}";
@@ -107,7 +108,7 @@ public sealed class KubernetesListReader
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            (JsonDocument? document, bool expired) = await FetchAsync(resource, options, token, cancellationToken).ConfigureAwait(false);
+            (JsonDocument? document, bool expired) = await FetchAsync(resource, BuildUrl(resource, options, token), $"list {resource}", options.NotFoundIsEmpty, token, cancellationToken).ConfigureAwait(false);
             if (expired)
             {
                 if (++restarts > 3)
@@ -181,6 +182,26 @@ public sealed class KubernetesListReader
         }
     }
 
+    /// <summary>
+    /// One object by name (GET <c>&lt;list path&gt;/&lt;name&gt;</c>), with the same retries and error mapping as a list
+    /// page; null when the API server answers 404 (no such object, or the type is not served).
+    /// </summary>
+    public async Task<JsonElement?> GetAsync(KubernetesResourceType resource, string name, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        string url = _connection.Server.TrimEnd('/') + resource.ListPath + "/" + Uri.EscapeDataString(name);
+        (JsonDocument? document, _) = await FetchAsync(resource, url, $"get {resource} {name}", notFoundIsEmpty: true, token: null, cancellationToken).ConfigureAwait(false);
+        if (document is null)
+        {
+            return null;
+        }
+
+        using (document)
+        {
+            return document.RootElement.Clone();
+        }
+    }
+
     /// <summary>All items of a (small) list, each cloned so they outlive the pages.</summary>
     public async Task<IReadOnlyList<JsonElement>> ListAllAsync(KubernetesResourceType resource, KubernetesListOptions? options = null, CancellationToken cancellationToken = default)
     {
@@ -234,12 +255,10 @@ public sealed class KubernetesListReader
         return _connection.Server.TrimEnd('/') + resource.ListPath + query;
     }
 
-    /// <summary>One page with retries. Returns (null, true) when the continue token expired; (null, false) for an allowed 404.</summary>
-    private async Task<(JsonDocument? Document, bool Expired)> FetchAsync(KubernetesResourceType resource, KubernetesListOptions options, string? token, CancellationToken cancellationToken)
+    /// <summary>One page (or object) with retries. Returns (null, true) when the continue token expired; (null, false) for an allowed 404.</summary>
+    private async Task<(JsonDocument? Document, bool Expired)> FetchAsync(KubernetesResourceType resource, string url, string operation, bool notFoundIsEmpty, string? token, CancellationToken cancellationToken)
     {
         var client = (k8s.Kubernetes)_connection.Client;
-        string url = BuildUrl(resource, options, token);
-        string operation = $"list {resource}";
         for (int attempt = 1; ; attempt++)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -272,7 +291,7 @@ public sealed class KubernetesListReader
                     return (null, true);
                 }
 
-                if (status == 404 && options.NotFoundIsEmpty)
+                if (status == 404 && notFoundIsEmpty)
                 {
                     return (null, false);
                 }

@@ -61,21 +61,14 @@ public static partial class ManifestValidator
         var raw = new List<RawFinding>();
         var claimed = new HashSet<string>(StringComparer.Ordinal);
 
-        KindSchema? schema = options.CustomSchemas?.Find(document.ApiVersion, document.Kind);
-        if (schema is null)
-        {
-            var set = document.Group == KarpenterGroup && document.Kind == "NodePool" && target == ValidationTarget.AutoMode
-                ? SchemaSet.AutoModeNodePool
-                : SchemaSet.BuiltIn;
-            schema = set.Find(document.ApiVersion, document.Kind);
-        }
+        KindSchema? schema = SchemaFor(document, options, target);
 
         CheckMetadata(document, raw);
         ObjectMetaRules.Check(document, raw);
         if (schema is null)
         {
             var versions = (options.CustomSchemas?.VersionsOf(document.Group, document.Kind!) ?? Enumerable.Empty<string>())
-                .Concat(SchemaSet.BuiltIn.VersionsOf(document.Group, document.Kind!)).Distinct().ToList();
+                .Concat(SchemaSet.ForKarpenter(options.KarpenterVersion).VersionsOf(document.Group, document.Kind!)).Distinct().ToList();
             raw.Add(new RawFinding("K8S-UnsupportedVersion", FindingSeverity.Warning, "apiVersion",
                 $"no schema for {document.ApiVersion ?? "(no apiVersion)"} {document.Kind}: only {string.Join(", ", versions.Select(v => document.Group + "/" + v))} is checked (update the manifest, or pass the CRD with -CrdPath)",
                 document.Root["apiVersion"] ?? document.Root));
@@ -104,7 +97,32 @@ public static partial class ManifestValidator
             raw.RemoveAll(f => f.RuleId == "K8S-UnknownField" && claimed.Contains(f.Path));
         }
 
-        return raw.Select(f => ToFinding(document, f, target)).ToList();
+        return raw.Select(f => ToFinding(document, f, target, schema?.SourceLabel)).ToList();
+    }
+
+    /// <summary>
+    /// The schema a document is checked against: a custom one (-CrdPath, the cluster's CRDs) for its kind, else the
+    /// bundled one of <see cref="ValidationOptions.KarpenterVersion"/> (NodePools for Auto Mode: with the Auto Mode overlay).
+    /// </summary>
+    private static KindSchema? SchemaFor(ManifestDocument document, ValidationOptions options, ValidationTarget target)
+    {
+        var schema = options.CustomSchemas?.Find(document.ApiVersion, document.Kind);
+        if (schema is not null)
+        {
+            return schema;
+        }
+
+        var set = document.Group == KarpenterGroup && document.Kind == "NodePool" && target == ValidationTarget.AutoMode
+            ? SchemaSet.AutoModeNodePoolFor(options.KarpenterVersion)
+            : SchemaSet.ForKarpenter(options.KarpenterVersion);
+        return set.Find(document.ApiVersion, document.Kind);
+    }
+
+    /// <summary>Where the schema of a covered document comes from (<see cref="KindSchema.SourceLabel"/>), or null.</summary>
+    public static string? SchemaSourceOf(ManifestDocument document, ValidationOptions? options = null)
+    {
+        options ??= ValidationOptions.Default;
+        return IsCovered(document, options) ? SchemaFor(document, options, ResolveTarget(document, options))?.SourceLabel : null;
     }
 
     /// <summary>
@@ -153,7 +171,7 @@ public static partial class ManifestValidator
             ["name"] = name, ["kind"] = kind, ["count"] = classes.Count.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["names"] = string.Join(", ", classes.Select(c => c.Name ?? "?").Take(10)),
         });
-        return new[] { ToFinding(document, raw, ResolveTarget(document, options)) };
+        return new[] { ToFinding(document, raw, ResolveTarget(document, options), SchemaSourceOf(document, options)) };
     }
 
     /// <summary>Turns reading problems (syntax errors, refused input) into Error/Warning findings.</summary>
@@ -169,7 +187,7 @@ public static partial class ManifestValidator
             DocumentIndex = p.DocumentIndex ?? 0,
         }).ToList();
 
-    private static ManifestFinding ToFinding(ManifestDocument doc, RawFinding f, ValidationTarget target)
+    private static ManifestFinding ToFinding(ManifestDocument doc, RawFinding f, ValidationTarget target, string? schemaSource)
     {
         var at = f.At ?? doc.Root;
         return new ManifestFinding
@@ -190,6 +208,7 @@ public static partial class ManifestValidator
             SourceUrl = f.SourceUrl,
             AsOf = f.AsOf,
             Target = doc.Kind == "NodePool" || doc.Group == AutoModeGroup || doc.Group == KarpenterAwsGroup ? target.ToString() : null,
+            SchemaSource = DisplayText.EscapeOrNull(schemaSource),
         };
     }
 

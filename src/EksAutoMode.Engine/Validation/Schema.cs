@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Reflection;
 using System.Text.RegularExpressions;
@@ -111,8 +112,9 @@ internal sealed class SchemaNode
 /// <summary>The schema of one kind (group, version, kind) from a CRD.</summary>
 public sealed class KindSchema
 {
-    internal KindSchema(string group, string version, string kind, SchemaNode root, string source, string? asOf, string? sourceUrl)
+    internal KindSchema(string group, string version, string kind, SchemaNode root, string source, string? asOf, string? sourceUrl, string? sourceLabel = null)
     {
+        SourceLabel = sourceLabel ?? "file " + source;
         Group = group;
         Version = version;
         Kind = kind;
@@ -132,6 +134,12 @@ public sealed class KindSchema
 
     /// <summary>As-of date of the schema (yyyy-MM-dd) when known.</summary>
     public string? AsOf { get; }
+
+    /// <summary>
+    /// What every finding says about where its schema came from: <c>karpenter 1.15 (bundled, as-of 2026-08-21)</c>,
+    /// <c>eks-auto-mode (bundled, as-of …)</c>, <c>cluster &lt;name&gt;</c> or <c>file &lt;path&gt;</c>.
+    /// </summary>
+    public string SourceLabel { get; }
 
     public string? SourceUrl { get; }
 
@@ -205,17 +213,18 @@ public sealed class SchemaSet
         }
 
         var read = ManifestReader.ReadFile(path);
-        return FromRead(read, path, null, null);
+        return FromRead(read, path, null, null, "file " + path);
     }
 
     /// <summary>Loads every CRD in YAML/JSON text.</summary>
-    public static SchemaSet LoadCrdText(string text, string source = "<text>", string? asOf = null, string? sourceUrl = null)
+    /// <param name="sourceLabel">What findings name as their schema source (default: <c>file &lt;source&gt;</c>).</param>
+    public static SchemaSet LoadCrdText(string text, string source = "<text>", string? asOf = null, string? sourceUrl = null, string? sourceLabel = null)
     {
         var read = ManifestReader.ReadText(text, source);
-        return FromRead(read, source, asOf, sourceUrl);
+        return FromRead(read, source, asOf, sourceUrl, sourceLabel);
     }
 
-    private static SchemaSet FromRead(ManifestReadResult read, string source, string? asOf, string? sourceUrl)
+    private static SchemaSet FromRead(ManifestReadResult read, string source, string? asOf, string? sourceUrl, string? sourceLabel)
     {
         var error = read.Problems.FirstOrDefault(p => p.Severity == ManifestProblemSeverity.Error);
         if (error is not null)
@@ -231,7 +240,7 @@ public sealed class SchemaSet
                 continue;
             }
 
-            foreach (var schema in SchemaCompiler.CompileCrd(doc, source, asOf, sourceUrl))
+            foreach (var schema in SchemaCompiler.CompileCrd(doc, source, asOf, sourceUrl, sourceLabel))
             {
                 set.Add(schema);
             }
@@ -246,19 +255,46 @@ public sealed class SchemaSet
         return set;
     }
 
-    private static readonly Lazy<SchemaSet> BuiltInSet = new(LoadBuiltIn, LazyThreadSafetyMode.ExecutionAndPublication);
-    private static readonly Lazy<SchemaSet> AutoModeNodePoolSet = new(LoadAutoModeNodePool, LazyThreadSafetyMode.ExecutionAndPublication);
+    private static readonly ConcurrentDictionary<string, Lazy<SchemaSet>> BuiltInSets = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, Lazy<SchemaSet>> AutoModeNodePoolSets = new(StringComparer.Ordinal);
 
-    /// <summary>The built-in schemas: eks.amazonaws.com/v1 NodeClass, karpenter.k8s.aws/v1 EC2NodeClass, karpenter.sh/v1 NodePool.</summary>
-    public static SchemaSet BuiltIn => BuiltInSet.Value;
+    /// <summary>
+    /// The built-in schemas for the newest bundled Karpenter version: eks.amazonaws.com/v1 NodeClass,
+    /// karpenter.k8s.aws/v1 EC2NodeClass, karpenter.sh/v1 NodePool.
+    /// </summary>
+    public static SchemaSet BuiltIn => ForKarpenter(null);
 
-    /// <summary>The karpenter.sh/v1 NodePool schema as Auto Mode serves it: the OSS schema plus the Auto Mode overlay.</summary>
-    public static SchemaSet AutoModeNodePool => AutoModeNodePoolSet.Value;
+    /// <summary>The karpenter.sh/v1 NodePool schema as Auto Mode serves it (newest bundled Karpenter version plus the Auto Mode overlay).</summary>
+    public static SchemaSet AutoModeNodePool => AutoModeNodePoolFor(null);
+
+    /// <summary>
+    /// The built-in schemas with the OSS Karpenter CRDs (EC2NodeClass, NodePool) of one bundled minor version
+    /// (<see cref="KarpenterVersions"/>; null = the newest). The Auto Mode NodeClass schema is versioned by EKS and
+    /// is the same for every Karpenter version.
+    /// </summary>
+    public static SchemaSet ForKarpenter(string? version)
+    {
+        string v = KarpenterVersions.Resolve(version);
+        return BuiltInSets.GetOrAdd(v, key => new Lazy<SchemaSet>(() => LoadBuiltIn(key), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    }
+
+    /// <summary>
+    /// The karpenter.sh/v1 NodePool as Auto Mode serves it: the OSS NodePool of Karpenter <paramref name="version"/>
+    /// (null = newest) plus the Auto Mode overlay. EKS does not publish which Karpenter version an Auto Mode release
+    /// runs, so the shared NodePool part follows the chosen version.
+    /// </summary>
+    public static SchemaSet AutoModeNodePoolFor(string? version)
+    {
+        string v = KarpenterVersions.Resolve(version);
+        return AutoModeNodePoolSets.GetOrAdd(v, key => new Lazy<SchemaSet>(() => LoadAutoModeNodePool(key), LazyThreadSafetyMode.ExecutionAndPublication)).Value;
+    }
 
     internal const string NodeClassResource = "eks.amazonaws.com_nodeclasses.yaml";
-    internal const string Ec2NodeClassResource = "karpenter.k8s.aws_ec2nodeclasses.yaml";
-    internal const string NodePoolResource = "karpenter.sh_nodepools.yaml";
     internal const string AutoModeOverlayResource = "karpenter.sh_nodepools.automode-overlay.yaml";
+
+    internal static string Ec2NodeClassResource(string version) => $"{KarpenterVersions.Ec2NodeClassPrefix}{version}.yaml";
+
+    internal static string NodePoolResource(string version) => $"{KarpenterVersions.NodePoolPrefix}{version}.yaml";
 
     internal static string ReadResource(string fileName) => EmbeddedData.ReadText("Validation", fileName);
 
@@ -283,22 +319,26 @@ public sealed class SchemaSet
         return (asOf, url);
     }
 
-    private static SchemaSet LoadBuiltIn()
+    /// <summary>Label of a bundled schema: <c>karpenter 1.15 (bundled, as-of 2026-08-21)</c>.</summary>
+    internal static string BundledLabel(string what, string? asOf) => $"{what} (bundled, as-of {asOf ?? "unknown"})";
+
+    private static SchemaSet LoadBuiltIn(string version)
     {
         var set = new SchemaSet();
-        foreach (string name in new[] { NodeClassResource, Ec2NodeClassResource, NodePoolResource })
+        foreach (var (name, label) in new[] { (NodeClassResource, "eks-auto-mode"), (Ec2NodeClassResource(version), "karpenter " + version), (NodePoolResource(version), "karpenter " + version) })
         {
             string text = ReadResource(name);
             var (asOf, url) = ReadHeader(text);
-            set.AddRange(LoadCrdText(text, "built-in:" + name, asOf, url));
+            set.AddRange(LoadCrdText(text, "built-in:" + name, asOf, url, BundledLabel(label, asOf)));
         }
 
         return set;
     }
 
-    private static SchemaSet LoadAutoModeNodePool()
+    private static SchemaSet LoadAutoModeNodePool(string version)
     {
-        string text = ReadResource(NodePoolResource);
+        string resource = NodePoolResource(version);
+        string text = ReadResource(resource);
         var (asOf, url) = ReadHeader(text);
         string overlayText = ReadResource(AutoModeOverlayResource);
         var (overlayAsOf, overlayUrl) = ReadHeader(overlayText);
@@ -306,7 +346,8 @@ public sealed class SchemaSet
         var overlay = ManifestReader.ReadText(overlayText).Documents.Single();
         SchemaCompiler.ApplyOverlay(crd, overlay, overlayAsOf, overlayUrl);
         var set = new SchemaSet();
-        foreach (var schema in SchemaCompiler.CompileCrd(crd, "built-in:karpenter.sh_nodepools.yaml+karpenter.sh_nodepools.automode-overlay.yaml", overlayAsOf ?? asOf, url))
+        string label = BundledLabel($"karpenter {version} + Auto Mode overlay", asOf) + (overlayAsOf is null ? string.Empty : $" (overlay as-of {overlayAsOf})");
+        foreach (var schema in SchemaCompiler.CompileCrd(crd, $"built-in:{resource}+{AutoModeOverlayResource}", overlayAsOf ?? asOf, url, label))
         {
             set.Add(schema);
         }
@@ -315,10 +356,81 @@ public sealed class SchemaSet
     }
 }
 
+/// <summary>
+/// The OSS Karpenter minor versions whose CRDs are bundled (data files
+/// <c>Data/Validation/karpenter.k8s.aws_ec2nodeclasses.&lt;minor&gt;.yaml</c> and
+/// <c>karpenter.sh_nodepools.&lt;minor&gt;.yaml</c>; a version is bundled when both exist). Adding a version is adding
+/// its two files.
+/// </summary>
+public static class KarpenterVersions
+{
+    internal const string Ec2NodeClassPrefix = "karpenter.k8s.aws_ec2nodeclasses.";
+    internal const string NodePoolPrefix = "karpenter.sh_nodepools.";
+    private const string ResourcePrefix = "EksAutoMode.Engine.Data.Validation.";
+
+    private static readonly Lazy<IReadOnlyList<string>> Bundled = new(Discover, LazyThreadSafetyMode.ExecutionAndPublication);
+
+    /// <summary>The bundled minor versions, oldest first (e.g. 1.14, 1.15).</summary>
+    public static IReadOnlyList<string> All => Bundled.Value;
+
+    /// <summary>The newest bundled version: the default of -KarpenterVersion.</summary>
+    public static string Default => All[^1];
+
+    /// <summary>
+    /// The bundled minor version for <paramref name="text"/> (<c>1.15</c>, <c>v1.15</c>, <c>1.15.0</c> → <c>1.15</c>), or
+    /// null when it names no bundled version. Null or empty text means <see cref="Default"/>.
+    /// </summary>
+    public static string? TryResolve(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return Default;
+        }
+
+        string t = text.Trim();
+        if (t.StartsWith('v') || t.StartsWith('V'))
+        {
+            t = t[1..];
+        }
+
+        string[] parts = t.Split('.');
+        if (parts.Length is < 2 or > 3 || !parts.All(p => p.Length is > 0 and <= 4 && p.All(char.IsAsciiDigit)))
+        {
+            return null;
+        }
+
+        string minor = int.Parse(parts[0], CultureInfo.InvariantCulture) + "." + int.Parse(parts[1], CultureInfo.InvariantCulture);
+        return All.Contains(minor) ? minor : null;
+    }
+
+    /// <summary>Like <see cref="TryResolve"/>, but an unknown version is an <see cref="EngineException"/> (UnsupportedKarpenterVersion).</summary>
+    public static string Resolve(string? text) =>
+        TryResolve(text) ?? throw new EngineException("UnsupportedKarpenterVersion", ErrorKind.InvalidArgument,
+            $"Karpenter version '{text}' has no bundled schema; bundled: {string.Join(", ", All)}. For another version pass its CRDs with -CrdPath, or validate against the cluster with -ClusterName/-KubeConfigPath.", text);
+
+    private static IReadOnlyList<string> Discover()
+    {
+        var names = typeof(KarpenterVersions).Assembly.GetManifestResourceNames();
+        IEnumerable<string> Versions(string prefix) => names
+            .Where(n => n.StartsWith(ResourcePrefix + prefix, StringComparison.Ordinal) && n.EndsWith(".yaml", StringComparison.Ordinal))
+            .Select(n => n[(ResourcePrefix.Length + prefix.Length)..^5]);
+        var versions = Versions(Ec2NodeClassPrefix).Intersect(Versions(NodePoolPrefix))
+            .Where(v => Version.TryParse(v, out _))
+            .OrderBy(v => Version.Parse(v))
+            .ToList();
+        if (versions.Count == 0)
+        {
+            throw new EngineException("DataFileMissing", ErrorKind.ResourceUnavailable, "No bundled Karpenter CRD schema is embedded in the engine assembly.", ResourcePrefix);
+        }
+
+        return versions;
+    }
+}
+
 /// <summary>Turns CRD YAML into <see cref="SchemaNode"/> trees and compiles their CEL rules.</summary>
 internal static class SchemaCompiler
 {
-    public static IEnumerable<KindSchema> CompileCrd(ManifestDocument crd, string source, string? asOf, string? sourceUrl)
+    public static IEnumerable<KindSchema> CompileCrd(ManifestDocument crd, string source, string? asOf, string? sourceUrl, string? sourceLabel = null)
     {
         var spec = crd.Root.GetMapping("spec");
         string? group = spec?.GetString("group");
@@ -337,6 +449,11 @@ internal static class SchemaCompiler
         foreach (var v in versions.Items.OfType<MappingNode>())
         {
             string? version = v.GetString("name");
+            if (v["served"] is ScalarNode served && served.TryGetBoolean(out bool isServed) && !isServed)
+            {
+                continue; // the API server refuses objects of a version it does not serve
+            }
+
             var schema = v.GetMapping("schema")?.GetMapping("openAPIV3Schema") ?? spec.GetMapping("validation")?.GetMapping("openAPIV3Schema");
             if (version is null || schema is null)
             {
@@ -353,7 +470,7 @@ internal static class SchemaCompiler
                 throw new EngineException("InvalidCrd", ErrorKind.InvalidData, $"The CRD {kind}.{group}/{version} in '{source}' has an invalid schema: {e.Message}", source);
             }
 
-            yield return new KindSchema(group, version, kind, root, source, asOf, sourceUrl);
+            yield return new KindSchema(group, version, kind, root, source, asOf, sourceUrl, sourceLabel);
         }
     }
 

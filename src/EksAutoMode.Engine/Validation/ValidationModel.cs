@@ -45,6 +45,13 @@ public sealed class ManifestFinding
     public string? Target { get; init; }
 
     /// <summary>
+    /// The schema the document was checked against: <c>karpenter 1.15 (bundled, as-of 2026-08-21)</c>,
+    /// <c>eks-auto-mode (bundled, as-of …)</c>, <c>cluster &lt;name&gt;</c> or <c>file &lt;path&gt;</c>; null for input errors
+    /// and for an apiVersion no schema covers.
+    /// </summary>
+    public string? SchemaSource { get; init; }
+
+    /// <summary>
     /// The API server's own wording where <see cref="Message"/> adds to it (the 21-day rules state the largest
     /// allowed expireAfter); null when Message is exactly the API server's text.
     /// </summary>
@@ -63,8 +70,14 @@ public sealed class ValidationOptions
 
     public ValidationTarget Target { get; init; } = ValidationTarget.Auto;
 
-    /// <summary>Schemas to use instead of the built-in ones for the kinds they define (from <see cref="SchemaSet.LoadCrdFile"/>).</summary>
+    /// <summary>Schemas to use instead of the built-in ones for the kinds they define (from <see cref="SchemaSet.LoadCrdFile"/>, or the cluster's CRDs).</summary>
     public SchemaSet? CustomSchemas { get; init; }
+
+    /// <summary>
+    /// The bundled OSS Karpenter minor version for EC2NodeClass and NodePool (see <see cref="KarpenterVersions"/>);
+    /// null = the newest. Schemas in <see cref="CustomSchemas"/> take precedence for the kinds they define.
+    /// </summary>
+    public string? KarpenterVersion { get; init; }
 
     /// <summary>Whether to apply the Auto Mode policy rules (on by default).</summary>
     public bool PolicyRules { get; init; } = true;

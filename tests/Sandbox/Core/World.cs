@@ -112,7 +112,7 @@ internal static class ScenarioLoader
         if (root["controllerSteps"] is JsonObject steps) w.Steps = Controllers.StepTimes.Parse(string.Join(',', steps.Select(kv => $"{kv.Key}={kv.Value}")));
         w.StaticToken = root.Str("staticToken") ?? "sandbox-static-token-" + Ids.Hex("static" + seed, 24);
         if (w.Identities.Count == 0) throw new InvalidDataException("Scenario has no identities.");
-        foreach (var c in root.Arr("clusters")) w.Clusters.Add(LoadCluster(w, (JsonObject)c!));
+        foreach (var c in root.Arr("clusters")) w.Clusters.Add(LoadCluster(w, (JsonObject)c!, Path.GetDirectoryName(path)!));
         if (generateNodes > 0)
         {
             var target = w.Clusters.FirstOrDefault(c => c.AutoMode) ?? w.Clusters.FirstOrDefault()
@@ -205,7 +205,7 @@ internal static class ScenarioLoader
         return unit switch { 's' => TimeSpan.FromSeconds(n), 'm' => TimeSpan.FromMinutes(n), 'h' => TimeSpan.FromHours(n), 'd' => TimeSpan.FromDays(n), _ => throw new InvalidDataException($"Bad duration '{s}' (use 30s, 5m, 3h, 40d).") };
     }
 
-    private static Cluster LoadCluster(World w, JsonObject c)
+    private static Cluster LoadCluster(World w, JsonObject c, string scenarioDir)
     {
         var cl = new Cluster { Name = c.Str("name")!, Region = c.Str("region") ?? w.Region, Version = c.Str("version") ?? "1.32" };
         var eks = new JsonObject
@@ -249,7 +249,19 @@ internal static class ScenarioLoader
         var ctx = new ExpandContext(w, cl);
 
         foreach (var ns in new[] { "default", "kube-system", "kube-public", "kube-node-lease" }) ctx.EnsureNamespace(ns);
-        foreach (var t in types.Where(t => !t.BuiltIn)) k.Add(Crd(t));
+        // CRDs with the schemas this cluster's flavour serves (Kube/CrdSchemas.cs), then the scenario's overrides.
+        var karpenterVersion = c.Str("karpenterVersion");
+        var crds = types.Where(t => !t.BuiltIn).ToDictionary(t => t.FullName, t => Crd(t, CrdSchemas.Served(t, cl.AutoMode, karpenterVersion)));
+        foreach (var entry in c.Arr("crds"))
+        {
+            var file = entry.Str("file");
+            var source = file != null ? YamlJson.ParseFile(Path.Combine(scenarioDir, file)) as JsonObject : entry as JsonObject;
+            var name = source.Obj("metadata").Str("name") ?? throw new InvalidDataException($"Scenario cluster '{cl.Name}': a crds entry has no metadata.name.");
+            if (!crds.TryGetValue(name, out var crd))
+                throw new InvalidDataException($"Scenario cluster '{cl.Name}': crds entry '{name}' is not a CRD this cluster installs (add its CRD set to crdSets).");
+            CrdSchemas.UseVersions(crd, source!, file ?? "the scenario");
+        }
+        foreach (var crd in crds.Values) k.Add(crd);
 
         BuiltInPools(ctx, c);
         foreach (var o in c.Arr("objects")) ctx.Add((JsonObject)o!.DeepClone());
@@ -374,7 +386,8 @@ internal static class ScenarioLoader
         return new JsonObject { ["conditions"] = conds };
     }
 
-    private static JsonObject Crd(ResourceType t)
+    /// <summary>The CRD of a custom type: schemaless, or with the versions (schemas) of <paramref name="served"/>.</summary>
+    private static JsonObject Crd(ResourceType t, JsonObject? served = null)
     {
         var version = new JsonObject
         {
@@ -391,7 +404,7 @@ internal static class ScenarioLoader
             arr.Add(new JsonObject { ["name"] = "Age", ["type"] = "date", ["jsonPath"] = ".metadata.creationTimestamp" });
             version["additionalPrinterColumns"] = arr;
         }
-        return new JsonObject
+        var crd = new JsonObject
         {
             ["apiVersion"] = "apiextensions.k8s.io/v1",
             ["kind"] = "CustomResourceDefinition",
@@ -417,5 +430,7 @@ internal static class ScenarioLoader
                 ["conditions"] = new JsonArray(new JsonObject { ["type"] = "Established", ["status"] = "True", ["reason"] = "InitialNamesAccepted", ["lastTransitionTime"] = "2025-01-10T09:05:00Z" }),
             },
         };
+        if (served != null) CrdSchemas.UseVersions(crd, served, "Crds/");
+        return crd;
     }
 }

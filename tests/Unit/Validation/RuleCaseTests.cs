@@ -122,16 +122,16 @@ public class RuleCaseTests
         { "EC2 tag nodepool", EC2(Ec2Base + ", tags: {karpenter.sh/nodepool: x}"), "K8S-Cel", "spec.tags: Invalid value: \"object\": tag contains a restricted tag matching karpenter.sh/nodepool", EC2(Ec2Base + ", tags: {team: x}") },
         { "EC2 tag nodeclaim", EC2(Ec2Base + ", tags: {karpenter.sh/nodeclaim: x}"), "K8S-Cel", "spec.tags: Invalid value: \"object\": tag contains a restricted tag matching karpenter.sh/nodeclaim", EC2(Ec2Base + ", tags: {team: x}") },
         { "EC2 tag ec2nodeclass", EC2(Ec2Base + ", tags: {karpenter.k8s.aws/ec2nodeclass: x}"), "K8S-Cel", "tag contains a restricted tag matching karpenter.k8s.aws/ec2nodeclass", EC2(Ec2Base + ", tags: {team: x}") },
-        { "EC2 kubelet gc", EC2(Ec2Base + ", kubelet: {imageGCHighThresholdPercent: 50, imageGCLowThresholdPercent: 60}"), "K8S-Cel", "spec.kubelet: Invalid value: \"object\": imageGCHighThresholdPercent must be greater than imageGCLowThresholdPercent", EC2(Ec2Base + ", kubelet: {imageGCHighThresholdPercent: 80, imageGCLowThresholdPercent: 60}") },
-        { "EC2 kubelet soft", EC2(Ec2Base + ", kubelet: {evictionSoft: {memory.available: 5%}}"), "K8S-Cel", "evictionSoft OwnerKey does not have a matching evictionSoftGracePeriod", EC2(Ec2Base + ", kubelet: {evictionSoft: {memory.available: 5%}, evictionSoftGracePeriod: {memory.available: 1m}}") },
-        { "EC2 kubelet grace", EC2(Ec2Base + ", kubelet: {evictionSoftGracePeriod: {memory.available: 1m}}"), "K8S-Cel", "evictionSoftGracePeriod OwnerKey does not have a matching evictionSoft", EC2(Ec2Base + ", kubelet: {evictionSoft: {memory.available: 5%}, evictionSoftGracePeriod: {memory.available: 1m}}") },
-        { "EC2 kubelet hard keys", EC2(Ec2Base + ", kubelet: {evictionHard: {memory.free: 5%}}"), "K8S-Cel", "spec.kubelet.evictionHard: Invalid value: \"object\": valid keys for evictionHard are ['memory.available','nodefs.available','nodefs.inodesFree','imagefs.available','imagefs.inodesFree','pid.available']", EC2(Ec2Base + ", kubelet: {evictionHard: {memory.available: 5%}}") },
-        { "EC2 kubelet soft keys", EC2(Ec2Base + ", kubelet: {evictionSoft: {memory.free: 5%}, evictionSoftGracePeriod: {memory.free: 1m}}"), "K8S-Cel", "valid keys for evictionSoft are ['memory.available','nodefs.available','nodefs.inodesFree','imagefs.available','imagefs.inodesFree','pid.available']", EC2(Ec2Base + ", kubelet: {evictionSoft: {memory.available: 5%}, evictionSoftGracePeriod: {memory.available: 1m}}") },
-        { "EC2 kubelet grace keys", EC2(Ec2Base + ", kubelet: {evictionSoft: {memory.free: 5%}, evictionSoftGracePeriod: {memory.free: 1m}}"), "K8S-Cel", "valid keys for evictionSoftGracePeriod are ['memory.available','nodefs.available','nodefs.inodesFree','imagefs.available','imagefs.inodesFree','pid.available']", EC2(Ec2Base + ", kubelet: {evictionSoft: {memory.available: 5%}, evictionSoftGracePeriod: {memory.available: 1m}}") },
-        { "EC2 kube reserved keys", EC2(Ec2Base + ", kubelet: {kubeReserved: {gpu: '1'}}"), "K8S-Cel", "valid keys for kubeReserved are ['cpu','memory','ephemeral-storage','pid']", EC2(Ec2Base + ", kubelet: {kubeReserved: {cpu: 100m}}") },
-        { "EC2 kube reserved negative", EC2(Ec2Base + ", kubelet: {kubeReserved: {cpu: -100m}}"), "K8S-Cel", "kubeReserved value cannot be a negative resource quantity", EC2(Ec2Base + ", kubelet: {kubeReserved: {cpu: 100m}}") },
-        { "EC2 system reserved keys", EC2(Ec2Base + ", kubelet: {systemReserved: {gpu: '1'}}"), "K8S-Cel", "valid keys for systemReserved are ['cpu','memory','ephemeral-storage','pid']", EC2(Ec2Base + ", kubelet: {systemReserved: {memory: 100Mi}}") },
-        { "EC2 system reserved negative", EC2(Ec2Base + ", kubelet: {systemReserved: {memory: -1Gi}}"), "K8S-Cel", "systemReserved value cannot be a negative resource quantity", EC2(Ec2Base + ", kubelet: {systemReserved: {memory: 1Gi}}") },
+        { "1.14 EC2 kubelet gc", EC2(Ec2Base + ", kubelet: {imageGCHighThresholdPercent: 50, imageGCLowThresholdPercent: 60}"), "K8S-Cel", "spec.kubelet: Invalid value: \"object\": imageGCHighThresholdPercent must be greater than imageGCLowThresholdPercent", EC2(Ec2Base + ", kubelet: {imageGCHighThresholdPercent: 80, imageGCLowThresholdPercent: 60}") },
+        { "1.14 EC2 kubelet soft", EC2(Ec2Base + ", kubelet: {evictionSoft: {memory.available: 5%}}"), "K8S-Cel", "evictionSoft OwnerKey does not have a matching evictionSoftGracePeriod", EC2(Ec2Base + ", kubelet: {evictionSoft: {memory.available: 5%}, evictionSoftGracePeriod: {memory.available: 1m}}") },
+        { "1.14 EC2 kubelet grace", EC2(Ec2Base + ", kubelet: {evictionSoftGracePeriod: {memory.available: 1m}}"), "K8S-Cel", "evictionSoftGracePeriod OwnerKey does not have a matching evictionSoft", EC2(Ec2Base + ", kubelet: {evictionSoft: {memory.available: 5%}, evictionSoftGracePeriod: {memory.available: 1m}}") },
+        { "1.14 EC2 kubelet hard keys", EC2(Ec2Base + ", kubelet: {evictionHard: {memory.free: 5%}}"), "K8S-Cel", "spec.kubelet.evictionHard: Invalid value: \"object\": valid keys for evictionHard are ['memory.available','nodefs.available','nodefs.inodesFree','imagefs.available','imagefs.inodesFree','pid.available']", EC2(Ec2Base + ", kubelet: {evictionHard: {memory.available: 5%}}") },
+        { "1.14 EC2 kubelet soft keys", EC2(Ec2Base + ", kubelet: {evictionSoft: {memory.free: 5%}, evictionSoftGracePeriod: {memory.free: 1m}}"), "K8S-Cel", "valid keys for evictionSoft are ['memory.available','nodefs.available','nodefs.inodesFree','imagefs.available','imagefs.inodesFree','pid.available']", EC2(Ec2Base + ", kubelet: {evictionSoft: {memory.available: 5%}, evictionSoftGracePeriod: {memory.available: 1m}}") },
+        { "1.14 EC2 kubelet grace keys", EC2(Ec2Base + ", kubelet: {evictionSoft: {memory.free: 5%}, evictionSoftGracePeriod: {memory.free: 1m}}"), "K8S-Cel", "valid keys for evictionSoftGracePeriod are ['memory.available','nodefs.available','nodefs.inodesFree','imagefs.available','imagefs.inodesFree','pid.available']", EC2(Ec2Base + ", kubelet: {evictionSoft: {memory.available: 5%}, evictionSoftGracePeriod: {memory.available: 1m}}") },
+        { "1.14 EC2 kube reserved keys", EC2(Ec2Base + ", kubelet: {kubeReserved: {gpu: '1'}}"), "K8S-Cel", "valid keys for kubeReserved are ['cpu','memory','ephemeral-storage','pid']", EC2(Ec2Base + ", kubelet: {kubeReserved: {cpu: 100m}}") },
+        { "1.14 EC2 kube reserved negative", EC2(Ec2Base + ", kubelet: {kubeReserved: {cpu: -100m}}"), "K8S-Cel", "kubeReserved value cannot be a negative resource quantity", EC2(Ec2Base + ", kubelet: {kubeReserved: {cpu: 100m}}") },
+        { "1.14 EC2 system reserved keys", EC2(Ec2Base + ", kubelet: {systemReserved: {gpu: '1'}}"), "K8S-Cel", "valid keys for systemReserved are ['cpu','memory','ephemeral-storage','pid']", EC2(Ec2Base + ", kubelet: {systemReserved: {memory: 100Mi}}") },
+        { "1.14 EC2 system reserved negative", EC2(Ec2Base + ", kubelet: {systemReserved: {memory: -1Gi}}"), "K8S-Cel", "systemReserved value cannot be a negative resource quantity", EC2(Ec2Base + ", kubelet: {systemReserved: {memory: 1Gi}}") },
 
         // ---- Auto Mode policy rules ----
         { "AM-NC-001 role ARN", NC("role: 'arn:aws:iam::123456789012:role/MyNodeRole', " + SubnetsSgs), "AM-NC-001", "Use the role name: role: MyNodeRole", NC("role: MyNodeRole, " + SubnetsSgs) },
@@ -164,12 +164,14 @@ public class RuleCaseTests
     [MemberData(nameof(Cases))]
     public void RuleFailsAndPasses(string name, string failing, string ruleId, string expected, string passing)
     {
-        var bad = V.Check(failing);
+        // Cases named "1.14 …" test rules only Karpenter 1.14's CRD has (1.15 opened spec.kubelet).
+        string? version = name.StartsWith("1.14 ", StringComparison.Ordinal) ? "1.14" : null;
+        var bad = V.Check(failing, karpenterVersion: version);
         Assert.True(bad.Any(f => f.RuleId == ruleId && (f.ApiServerText.Contains(expected) || (f.Hint ?? string.Empty).Contains(expected))),
             $"{name}: expected {ruleId} with '{expected}', got:\n" + string.Join("\n", bad.Select(f => f + " | " + f.Hint)));
         Assert.All(bad, f => Assert.True(f.Line > 0, $"{name}: finding without a position: {f}"));
 
-        var good = V.Check(passing);
+        var good = V.Check(passing, karpenterVersion: version);
         Assert.False(good.Any(f => f.RuleId == ruleId), $"{name}: the passing example still has {ruleId}:\n" + string.Join("\n", good));
         Assert.Empty(V.Errors(good));
     }
@@ -180,7 +182,9 @@ public class RuleCaseTests
         var expectations = Cases.Select(c => (string)c[3]).ToList();
         var ruleIds = Cases.Select(c => (string)c[2]).ToHashSet();
         var messages = new List<string>();
-        foreach (var file in new[] { "eks.amazonaws.com_nodeclasses.yaml", "karpenter.k8s.aws_ec2nodeclasses.yaml", "karpenter.sh_nodepools.yaml" })
+        var files = new[] { "eks.amazonaws.com_nodeclasses.yaml" }
+            .Concat(KarpenterVersions.All.SelectMany(v => new[] { $"karpenter.k8s.aws_ec2nodeclasses.{v}.yaml", $"karpenter.sh_nodepools.{v}.yaml" }));
+        foreach (var file in files)
         {
             string text = File.ReadAllText(Path.Combine(V.RepoRoot, "src", "EksAutoMode.Engine", "Data", "Validation", file));
             var lines = text.Split('\n');

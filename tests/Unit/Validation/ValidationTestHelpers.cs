@@ -9,11 +9,11 @@ internal static class V
 
     public static string Example(string relative) => Path.Combine(TestPaths.Examples, relative);
 
-    public static IReadOnlyList<ManifestFinding> Check(string yaml, ValidationTarget target = ValidationTarget.Auto)
+    public static IReadOnlyList<ManifestFinding> Check(string yaml, ValidationTarget target = ValidationTarget.Auto, string? karpenterVersion = null)
     {
         var read = ManifestReader.ReadText(yaml, "test.yaml");
         Assert.Empty(read.Problems);
-        return ManifestValidator.ValidateSet(read.Documents, new ValidationOptions { Target = target });
+        return ManifestValidator.ValidateSet(read.Documents, new ValidationOptions { Target = target, KarpenterVersion = karpenterVersion });
     }
 
     public static IReadOnlyList<ManifestFinding> Errors(IEnumerable<ManifestFinding> f) => f.Where(x => x.Severity == FindingSeverity.Error).ToList();
