@@ -412,6 +412,7 @@ public abstract class TestManifestCommandBase : EksAutoModeCmdlet
                 ApiVersion = f.ApiVersion,
                 Target = f.Target,
                 DocumentIndex = f.DocumentIndex,
+                Origin = f.Origin,
             });
         }
     }
