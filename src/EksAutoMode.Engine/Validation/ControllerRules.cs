@@ -67,7 +67,7 @@ internal static class ControllerRules
 
         if (spec is not null)
         {
-            CheckTaints(spec, added);
+            CheckTaints(spec, findings, added);
             CheckRequirements(spec, target, data, findings, added);
         }
 
@@ -87,8 +87,8 @@ internal static class ControllerRules
         findings.AddRange(added);
     }
 
-    /// <summary>KC-NP-001: a key/effect pair appears twice across taints and startupTaints (in that order, as upstream).</summary>
-    private static void CheckTaints(MappingNode spec, List<RawFinding> added)
+    /// <summary>KC-NP-001: a key/effect pair appears twice across taints and startupTaints (in that order, as upstream); KC-NP-006 on keys and values.</summary>
+    private static void CheckTaints(MappingNode spec, List<RawFinding> findings, List<RawFinding> added)
     {
         var seen = new Dictionary<(string Key, string Effect), string>();
         foreach (string field in new[] { "taints", "startupTaints" })
@@ -107,6 +107,12 @@ internal static class ControllerRules
 
                 string effect = taint.GetString("effect") ?? string.Empty;
                 string path = $"spec.template.spec.{field}[{i.ToString(CultureInfo.InvariantCulture)}]";
+                QualifiedName("taint key", key, path + ".key", taint["key"], findings, added);
+                if (taint.GetString("value") is { Length: > 0 } value)
+                {
+                    QualifiedName("taint value", value, path + ".value", taint["value"], findings, added);
+                }
+
                 if (seen.TryGetValue((key, effect), out var first))
                 {
                     added.Add(PolicyRules.Make("KC-NP-001", path, taint, new() { ["key"] = key, ["effect"] = effect, ["first"] = first }));
@@ -140,6 +146,7 @@ internal static class ControllerRules
             var valueNodes = req.GetSequence("values")?.Items.OfType<ScalarNode>().ToList() ?? new List<ScalarNode>();
             var values = valueNodes.Select(v => v.Value ?? string.Empty).ToList();
 
+            QualifiedName("requirement key", rawKey, path + ".key", req["key"], findings, added);
             if (Restricted(key, target, data) is { } domain && !findings.Any(f => f.Severity == FindingSeverity.Error && f.Path == path + ".key"))
             {
                 added.Add(RestrictedFinding(key, domain, target, path + ".key", req["key"], data));
@@ -180,6 +187,16 @@ internal static class ControllerRules
                     }));
                 }
             }
+        }
+    }
+
+    /// <summary>KC-NP-006: IsQualifiedName where the API server's pattern let the text through (it has no length limits).</summary>
+    private static void QualifiedName(string what, string text, string path, ManifestNode? at, List<RawFinding> findings, List<RawFinding> added)
+    {
+        var problems = ObjectMetaRules.QualifiedName(text);
+        if (problems.Count > 0 && !findings.Any(f => f.Severity == FindingSeverity.Error && f.Path == path))
+        {
+            added.Add(PolicyRules.Make("KC-NP-006", path, at, new() { ["what"] = what, ["value"] = SchemaValidator.GoString(text), ["detail"] = string.Join("; ", problems) }));
         }
     }
 

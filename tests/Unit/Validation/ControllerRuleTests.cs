@@ -225,6 +225,6 @@ public class ControllerRuleTests
             }
         }
 
-        Assert.Equal(5, PolicyRules.All.Values.Count(r => r.Origin == PolicyRule.KarpenterControllerOrigin));
+        Assert.Equal(6, PolicyRules.All.Values.Count(r => r.Origin == PolicyRule.KarpenterControllerOrigin));
     }
 }
