@@ -499,6 +499,7 @@ public abstract class TestManifestCommandBase : KubernetesCmdlet
                 Target = f.Target,
                 SchemaSource = f.SchemaSource,
                 DocumentIndex = f.DocumentIndex,
+                Origin = f.Origin,
             });
         }
     }

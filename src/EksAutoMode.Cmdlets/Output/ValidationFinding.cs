@@ -46,6 +46,12 @@ public sealed class ValidationFinding
 
     public int DocumentIndex { get; set; }
 
+    /// <summary>
+    /// Who rejects it: ApiServer (kubectl apply fails), KarpenterController (the API server accepts it; the NodePool
+    /// controller sets ValidationSucceeded=False and launches no nodes), AutoModePolicy or Input.
+    /// </summary>
+    public string? Origin { get; set; }
+
     /// <summary>file:line:column: severity ruleId: path: message (the compiler-style line CI logs understand).</summary>
     public override string ToString()
     {

@@ -53,6 +53,9 @@ public sealed class ReportFinding
     /// <summary>The world the document was checked for (AutoMode, Karpenter).</summary>
     public string? Target { get; init; }
 
+    /// <summary>Who rejects it (validation findings: ApiServer, KarpenterController, AutoModePolicy, Input).</summary>
+    public string? Origin { get; init; }
+
     /// <summary>The field path and the message (<c>spec.x: message</c>), as the API server prints it.</summary>
     public string Text => string.IsNullOrEmpty(FieldPath) ? Message : FieldPath + ": " + Message;
 
@@ -84,7 +87,7 @@ public sealed class ReportFinding
     /// <summary>
     /// Reads a finding from named properties (case-insensitive): RuleId (or CheckId, Id), Severity (or Level),
     /// Message, Path (or FieldPath), File (or FilePath, SourceFile), Line, Column, Kind, Name, ApiVersion,
-    /// DocumentIndex, Hint (or Remediation, Recommendation), DocUrl (or HelpUri, SourceUrl), Evidence, Target.
+    /// DocumentIndex, Hint (or Remediation, Recommendation), DocUrl (or HelpUri, SourceUrl), Evidence, Target, Origin.
     /// Missing or null properties are tolerated; values of other types are read through their text.
     /// </summary>
     /// <exception cref="EngineException">NotAFinding when there is neither a rule id nor a message.</exception>
@@ -159,6 +162,7 @@ public sealed class ReportFinding
             HelpUri = Text("DocUrl", "HelpUri", "SourceUrl"),
             Evidence = Text("Evidence"),
             Target = Text("Target"),
+            Origin = Text("Origin"),
         };
     }
 

@@ -38,13 +38,19 @@ public static class RuleCatalogue
         if (PolicyRules.All.TryGetValue(ruleId, out var policy))
         {
             string title = $"{policy.Kind}: {Template(policy.Message)}";
+            string who = policy.Origin switch
+            {
+                PolicyRule.KarpenterControllerOrigin => $"Karpenter NodePool controller rule (the API server accepts the {policy.Kind}; the controller sets ValidationSucceeded=False)",
+                PolicyRule.ApiServerOrigin => $"EKS Auto Mode API-server rule for {policy.Kind}",
+                _ => $"EKS Auto Mode rule for {policy.Kind}",
+            };
             return new RuleDescription
             {
                 Id = ruleId,
                 Title = title,
-                Description = $"EKS Auto Mode rule for {policy.Kind}: {Template(policy.Message)}.",
+                Description = $"{who}: {Template(policy.Message)}. Source: {policy.SourceUrl} (as of {policy.AsOf}).",
                 Help = Template(policy.Hint),
-                HelpUri = policy.SourceUrl ?? exampleUri,
+                HelpUri = policy.DocUrl ?? policy.SourceUrl ?? exampleUri,
             };
         }
 

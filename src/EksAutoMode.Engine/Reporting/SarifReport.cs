@@ -233,6 +233,7 @@ public static class SarifReport
         WriteIf(w, "hint", f.Hint);
         WriteIf(w, "evidence", f.Evidence);
         WriteIf(w, "target", f.Target);
+        WriteIf(w, "origin", f.Origin);
         WriteIf(w, "helpUri", AbsoluteHttpUri(f.HelpUri));
         if (f.DocumentIndex is int d)
         {

@@ -80,6 +80,7 @@ public static partial class ManifestValidator
 
         if (options.PolicyRules)
         {
+            PolicyRules.MarkPossiblyNewer(document, raw);
             switch (document.Group, document.Kind)
             {
                 case (AutoModeGroup, "NodeClass"):
@@ -87,6 +88,7 @@ public static partial class ManifestValidator
                     break;
                 case (KarpenterGroup, "NodePool"):
                     PolicyRules.CheckNodePool(document, target, raw);
+                    ControllerRules.CheckNodePool(document, target, raw);
                     PolicyRules.AddOverlayHints(document, raw);
                     break;
             }

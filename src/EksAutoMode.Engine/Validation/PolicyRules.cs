@@ -4,9 +4,21 @@ using EksAutoMode.Engine.Manifests;
 
 namespace EksAutoMode.Engine.Validation;
 
-/// <summary>One Auto Mode policy rule's texts (from Data/Validation/automode-policy-rules.yaml).</summary>
+/// <summary>
+/// One rule's texts: an Auto Mode policy rule (Data/Validation/automode-policy-rules.yaml) or a Karpenter NodePool
+/// controller rule (Data/Validation/karpenter-controller-rules.yaml).
+/// </summary>
 public sealed class PolicyRule
 {
+    /// <summary>Origin of the Auto Mode policy rules (the default).</summary>
+    public const string AutoModePolicyOrigin = "AutoModePolicy";
+
+    /// <summary>Origin of rules the Karpenter NodePool controller enforces (ValidationSucceeded=False), not the API server.</summary>
+    public const string KarpenterControllerOrigin = "KarpenterController";
+
+    /// <summary>Origin of rules the API server enforces (schema and CEL, including the Auto Mode overlay).</summary>
+    public const string ApiServerOrigin = "ApiServer";
+
     public required string Id { get; init; }
     public FindingSeverity Severity { get; init; }
     public required string Kind { get; init; }
@@ -14,6 +26,16 @@ public sealed class PolicyRule
     public required string Hint { get; init; }
     public string? SourceUrl { get; init; }
     public string? AsOf { get; init; }
+
+    /// <summary>Who enforces the rule: <see cref="AutoModePolicyOrigin"/>, <see cref="KarpenterControllerOrigin"/> or <see cref="ApiServerOrigin"/>.</summary>
+    public string Origin { get; init; } = AutoModePolicyOrigin;
+
+    /// <summary>User documentation for the rule (reports' help link); <see cref="SourceUrl"/> when unset.</summary>
+    public string? DocUrl { get; init; }
+
+    /// <summary>Rows of a rule's data list (AM-NC-009: the fields newer than the bundled schema), each a key/value map.</summary>
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Rows { get; init; } = Array.Empty<IReadOnlyDictionary<string, string>>();
+
     public IReadOnlyDictionary<string, string> Replacements { get; init; } = new Dictionary<string, string>();
 }
 
@@ -22,32 +44,52 @@ public static partial class PolicyRules
 {
     internal const string ResourceName = "automode-policy-rules.yaml";
 
+    /// <summary>The Karpenter NodePool controller rules (texts and label lists; checks in <see cref="ControllerRules"/>).</summary>
+    internal const string ControllerResourceName = "karpenter-controller-rules.yaml";
+
     private static readonly Lazy<IReadOnlyDictionary<string, PolicyRule>> RulesLazy = new(Load);
 
     public static IReadOnlyDictionary<string, PolicyRule> All => RulesLazy.Value;
 
     private static IReadOnlyDictionary<string, PolicyRule> Load()
     {
-        var doc = ManifestReader.ReadText(SchemaSet.ReadResource(ResourceName)).Documents.Single();
         var result = new Dictionary<string, PolicyRule>(StringComparer.Ordinal);
-        foreach (var r in doc.Root.GetSequence("rules")!.Items.OfType<MappingNode>())
+        foreach (string resource in new[] { ResourceName, ControllerResourceName })
         {
-            var rule = new PolicyRule
+            var doc = ManifestReader.ReadText(SchemaSet.ReadResource(resource)).Documents.Single();
+            foreach (var r in doc.Root.GetSequence("rules")!.Items.OfType<MappingNode>())
             {
-                Id = r.GetString("id")!,
-                Severity = Enum.Parse<FindingSeverity>(r.GetString("severity")!),
-                Kind = r.GetString("kind")!,
-                Message = r.GetString("message")!,
-                Hint = r.GetString("hint")!,
-                SourceUrl = r.GetString("sourceUrl"),
-                AsOf = r.GetString("asOf"),
-                Replacements = r.GetMapping("replacements")?.Entries.ToDictionary(e => e.KeyText, e => ((ScalarNode)e.Value).Value ?? string.Empty) ?? new Dictionary<string, string>(),
-            };
-            result[rule.Id] = rule;
+                var rule = new PolicyRule
+                {
+                    Id = r.GetString("id")!,
+                    Severity = Enum.Parse<FindingSeverity>(r.GetString("severity")!),
+                    Kind = r.GetString("kind")!,
+                    Message = r.GetString("message")!,
+                    Hint = r.GetString("hint")!,
+                    SourceUrl = r.GetString("sourceUrl"),
+                    DocUrl = r.GetString("docUrl"),
+                    AsOf = r.GetString("asOf"),
+                    Origin = r.GetString("origin") ?? PolicyRule.AutoModePolicyOrigin,
+                    Replacements = StringMap(r.GetMapping("replacements")),
+                    Rows = r.GetSequence("rows")?.Items.OfType<MappingNode>().Select(StringMap).ToList() ?? new List<IReadOnlyDictionary<string, string>>(),
+                };
+                result.Add(rule.Id, rule);
+            }
         }
 
         return result;
     }
+
+    internal static IReadOnlyDictionary<string, string> StringMap(MappingNode? map) =>
+        map?.Entries.ToDictionary(e => e.KeyText, e => (e.Value as ScalarNode)?.Value ?? string.Empty, StringComparer.Ordinal)
+        ?? new Dictionary<string, string>(StringComparer.Ordinal);
+
+    /// <summary>The origin of a rule id: the rule data's, ApiServer for K8S-*, Input for INPUT-*, otherwise AutoModePolicy.</summary>
+    public static string OriginOf(string ruleId) =>
+        All.TryGetValue(ruleId, out var rule) ? rule.Origin
+        : ruleId.StartsWith("K8S-", StringComparison.Ordinal) ? PolicyRule.ApiServerOrigin
+        : ruleId.StartsWith("INPUT-", StringComparison.Ordinal) ? "Input"
+        : PolicyRule.AutoModePolicyOrigin;
 
     internal static string Fill(string template, IReadOnlyDictionary<string, string> values) =>
         PlaceholderPattern().Replace(template, m => values.TryGetValue(m.Groups[1].Value, out var v) ? v : m.Value);
@@ -152,6 +194,7 @@ public static partial class PolicyRules
             }
         }
 
+        CheckLabelFamilies(spec, doc.Root.GetMapping("spec")?.GetMapping("template")?.GetMapping("metadata")?.GetMapping("labels"), target, findings);
         if (target != ValidationTarget.AutoMode)
         {
             return;
@@ -177,12 +220,6 @@ public static partial class PolicyRules
                 string? key = req.GetString("key");
                 string op = req.GetString("operator") ?? "?";
                 var values = req.GetSequence("values")?.Items.OfType<ScalarNode>().Select(v => v.Value ?? string.Empty).ToList() ?? new List<string>();
-                if (key is not null && key.StartsWith("karpenter.k8s.aws/instance-", StringComparison.Ordinal))
-                {
-                    string replacement = "eks.amazonaws.com/" + key.Substring("karpenter.k8s.aws/".Length);
-                    findings.Add(Make("AM-NP-004", path + ".key", req["key"], new() { ["key"] = key, ["replacement"] = replacement }));
-                }
-
                 bool windows = key == "node.kubernetes.io/windows-build" && op is "In" or "Exists"
                     || (key is "kubernetes.io/os" or "beta.kubernetes.io/os" && op == "In" && values.Any(v => v.Equals("windows", StringComparison.OrdinalIgnoreCase)));
                 if (windows)
@@ -190,6 +227,110 @@ public static partial class PolicyRules
                     findings.Add(Make("AM-NP-005", path, req, new() { ["key"] = key!, ["operator"] = op, ["values"] = "[" + string.Join(", ", values) + "]" }));
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Label keys of the other world (from the conversion table, Data/Conversion/label-keys.yaml): AM-NP-004 for OSS
+    /// Karpenter keys in an Auto Mode pool's requirements, AM-NP-009 for Auto Mode keys in an OSS pool's, and
+    /// AM-NP-010 once when a pool's requirements and template labels mix both families.
+    /// </summary>
+    private static void CheckLabelFamilies(MappingNode spec, MappingNode? templateLabels, ValidationTarget target, List<RawFinding> findings)
+    {
+        var table = Conversion.ConversionData.Instance;
+        var autoKeys = new List<(string Key, ManifestNode Node)>();
+        var ossKeys = new List<(string Key, ManifestNode Node)>();
+        void Classify(string key, ManifestNode node)
+        {
+            if (IsAutoModeKey(key))
+            {
+                autoKeys.Add((key, node));
+            }
+            else if (IsOssKey(key))
+            {
+                ossKeys.Add((key, node));
+            }
+        }
+
+        var requirements = spec.GetSequence("requirements")?.Items ?? Array.Empty<ManifestNode>();
+        for (int i = 0; i < requirements.Count; i++)
+        {
+            if (requirements[i] is not MappingNode req || req.GetString("key") is not { } key)
+            {
+                continue;
+            }
+
+            Classify(key, req["key"]!);
+            string path = $"spec.template.spec.requirements[{i.ToString(CultureInfo.InvariantCulture)}].key";
+            if (target == ValidationTarget.AutoMode && IsOssKey(key) && OtherWorld(key, table.OssToAutoKeys, table.Labels.OssOnly) is { } toAuto)
+            {
+                findings.Add(Make("AM-NP-004", path, req["key"], new() { ["key"] = key, ["replacement"] = toAuto }));
+            }
+            else if (target == ValidationTarget.Karpenter && IsAutoModeKey(key) && OtherWorld(key, table.AutoToOssKeys, table.Labels.AutoOnly) is { } toOss)
+            {
+                findings.Add(Make("AM-NP-009", path, req["key"], new() { ["key"] = key, ["replacement"] = toOss }));
+            }
+        }
+
+        foreach (var entry in templateLabels?.Entries ?? Enumerable.Empty<MappingEntry>())
+        {
+            Classify(entry.KeyText, entry.Key);
+        }
+
+        if (autoKeys.Count > 0 && ossKeys.Count > 0)
+        {
+            // Point at the first key of the family that does not belong to this pool's target.
+            var misplaced = target == ValidationTarget.AutoMode ? ossKeys[0] : autoKeys[0];
+            findings.Add(Make("AM-NP-010", "spec.template", misplaced.Node, new()
+            {
+                ["autoKeys"] = string.Join(", ", autoKeys.Select(k => k.Key).Distinct().Take(5)),
+                ["ossKeys"] = string.Join(", ", ossKeys.Select(k => k.Key).Distinct().Take(5)),
+                ["target"] = target == ValidationTarget.AutoMode ? "EKS Auto Mode" : "OSS Karpenter",
+            }));
+        }
+    }
+
+    private static bool IsAutoModeKey(string key) => key.StartsWith("eks.amazonaws.com/", StringComparison.Ordinal);
+
+    private static bool IsOssKey(string key) => key.StartsWith("karpenter.k8s.aws/", StringComparison.Ordinal) || key.StartsWith("topology.k8s.aws/", StringComparison.Ordinal);
+
+    /// <summary>"Use key: …" for a key with a counterpart, the table's note for one without, null for a key the table does not know.</summary>
+    private static string? OtherWorld(string key, IReadOnlyDictionary<string, string> pairs, IReadOnlyDictionary<string, string> only) =>
+        pairs.TryGetValue(key, out var other) ? "Use key: " + other
+        : only.TryGetValue(key, out var note) ? "No counterpart on the other side: " + note.Trim()
+        : null;
+
+    /// <summary>
+    /// AM-NC-009: an unknown-field finding for a path newer releases may accept (the rule's rows) becomes a distinct
+    /// "possibly newer than the bundled schema" Warning with that row's source and date.
+    /// </summary>
+    internal static void MarkPossiblyNewer(ManifestDocument doc, List<RawFinding> findings)
+    {
+        var rule = All["AM-NC-009"];
+        for (int i = 0; i < findings.Count; i++)
+        {
+            var f = findings[i];
+            if (f.RuleId != "K8S-UnknownField")
+            {
+                continue;
+            }
+
+            var row = rule.Rows.FirstOrDefault(r => r.GetValueOrDefault("kind") == doc.Kind && r.GetValueOrDefault("group", doc.Group) == doc.Group && r.GetValueOrDefault("path") == f.Path);
+            if (row is null)
+            {
+                continue;
+            }
+
+            string path = row["path"];
+            var values = new Dictionary<string, string>
+            {
+                ["asOf"] = f.AsOf ?? "unknown", ["field"] = path, ["note"] = row.GetValueOrDefault("note", string.Empty),
+                ["explain"] = doc.Kind!.ToLowerInvariant() + "." + path,
+            };
+            findings[i] = new RawFinding(rule.Id, rule.Severity, path, Fill(rule.Message, values), f.At, row.GetValueOrDefault("sourceUrl", rule.SourceUrl ?? string.Empty), row.GetValueOrDefault("asOf", rule.AsOf ?? string.Empty))
+            {
+                Hint = Fill(rule.Hint, values),
+            };
         }
     }
 

@@ -57,6 +57,13 @@ public sealed class ManifestFinding
     /// </summary>
     public string? ApiServerMessage { get; init; }
 
+    /// <summary>
+    /// Who rejects what the finding describes: ApiServer (schema and CEL: kubectl apply fails), KarpenterController
+    /// (the API server accepts it; the NodePool controller sets ValidationSucceeded=False and launches no nodes),
+    /// AutoModePolicy (an EKS Auto Mode rule of this module) or Input (the input could not be checked).
+    /// </summary>
+    public string Origin => PolicyRules.OriginOf(RuleId);
+
     /// <summary>The line the API server would print: <c>path: message</c>.</summary>
     public string ApiServerText => (string.IsNullOrEmpty(Path) ? string.Empty : Path + ": ") + (ApiServerMessage ?? Message);
 

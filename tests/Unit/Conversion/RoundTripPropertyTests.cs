@@ -282,7 +282,9 @@ public class RoundTripPropertyTests
             var req = Map(("key", ScalarNode.String(key)), ("operator", ScalarNode.String(op)));
             if (op is "In" or "NotIn")
             {
-                req.Set("values", new SequenceNode(Enumerable.Range(0, r.Next(1, 4)).Select(_ => (ManifestNode)ScalarNode.String(Pick(r, new[] { "c", "m", "5", "on-demand", "yes", "0042", "amd64", "us-east-1a" })))));
+                // An In on capacity-type needs a known value, or the NodePool controller rejects the pool (KC-NP-002).
+                string[] pool = key == "karpenter.sh/capacity-type" ? new[] { "on-demand", "spot", "reserved" } : new[] { "c", "m", "5", "on-demand", "yes", "0042", "amd64", "us-east-1a" };
+                req.Set("values", new SequenceNode(Enumerable.Range(0, r.Next(1, 4)).Select(_ => (ManifestNode)ScalarNode.String(Pick(r, pool)))));
             }
             else if (op is "Gt" or "Lt" or "Gte" or "Lte")
             {

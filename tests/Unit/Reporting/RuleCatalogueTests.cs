@@ -13,7 +13,8 @@ public class RuleCatalogueTests
             var d = RuleCatalogue.Describe(rule.Id);
             Assert.StartsWith(rule.Kind + ": ", d.Title);
             Assert.DoesNotMatch(@"(?<!\$)\{[A-Za-z]+\}", d.Title + d.Description + d.Help);
-            Assert.Equal(rule.SourceUrl, d.HelpUri);
+            Assert.Equal(rule.DocUrl ?? rule.SourceUrl, d.HelpUri);
+            Assert.Contains(rule.SourceUrl!, d.Description);
         }
     }
 
