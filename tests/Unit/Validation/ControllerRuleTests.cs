@@ -199,6 +199,18 @@ public class ControllerRuleTests
     }
 
     [Fact]
+    public void LabelFamiliesReadTheConvertersTableAsTheConvertersDo()
+    {
+        var converters = EksAutoMode.Engine.Conversion.ConversionData.Instance;
+        var families = LabelFamilies.Instance;
+        Assert.Equal(converters.AutoToOssKeys.OrderBy(p => p.Key), families.AutoToOss.OrderBy(p => p.Key));
+        Assert.Equal(converters.OssToAutoKeys.OrderBy(p => p.Key), families.OssToAuto.OrderBy(p => p.Key));
+        Assert.Equal(converters.Labels.AutoOnly.Keys.Order(), families.AutoOnly.Keys.Order());
+        Assert.Equal(converters.Labels.OssOnly.Keys.Order(), families.OssOnly.Keys.Order());
+        Assert.Contains("karpenter.k8s.aws/ec2nodeclass", families.OssOnly.Keys);
+    }
+
+    [Fact]
     public void EveryRuleRowAndControllerRuleCarriesSourceDateAndDocs()
     {
         foreach (var rule in PolicyRules.All.Values)
