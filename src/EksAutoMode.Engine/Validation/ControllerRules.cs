@@ -219,7 +219,10 @@ internal static class ControllerRules
 
     private static RawFinding RestrictedFinding(string key, string domain, ValidationTarget target, string path, ManifestNode? at, Data data)
     {
-        var examples = data.WellKnownLabels[target].Where(k => k.StartsWith(domain + "/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Take(2).ToList();
+        // Examples from the same domain, the instance family and category first (what such a label usually meant).
+        var examples = data.WellKnownLabels[target].Where(k => k.StartsWith(domain + "/", StringComparison.Ordinal))
+            .OrderBy(k => k.EndsWith("/instance-family", StringComparison.Ordinal) || k.EndsWith("/instance-category", StringComparison.Ordinal) ? 0 : 1)
+            .ThenBy(k => k, StringComparer.Ordinal).Take(2).ToList();
         if (examples.Count == 0)
         {
             examples.Add("karpenter.sh/capacity-type");

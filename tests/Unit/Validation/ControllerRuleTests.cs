@@ -81,6 +81,7 @@ public class ControllerRuleTests
         Assert.Equal("spec.template.metadata.labels[eks.amazonaws.com/nodeclass]", restricted.Path);
         Assert.Contains("domain eks.amazonaws.com is restricted for EKS Auto Mode", restricted.Message);
         Assert.Contains("example.com/nodeclass", restricted.Hint);
+        Assert.Contains("such as eks.amazonaws.com/instance-category, eks.amazonaws.com/instance-family", restricted.Hint);
         Assert.True(restricted.Line > 0);
     }
 
