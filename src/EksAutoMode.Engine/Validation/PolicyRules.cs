@@ -297,7 +297,7 @@ public static partial class PolicyRules
     /// <summary>"Use key: …" for a key with a counterpart, the table's note for one without, null for a key the table does not know.</summary>
     private static string? OtherWorld(string key, IReadOnlyDictionary<string, string> pairs, IReadOnlyDictionary<string, string> only) =>
         pairs.TryGetValue(key, out var other) ? "Use key: " + other
-        : only.TryGetValue(key, out var note) ? "No counterpart on the other side: " + note.Trim()
+        : only.TryGetValue(key, out var note) ? "No counterpart on the other side: " + note.Trim().TrimEnd('.')
         : null;
 
     /// <summary>
