@@ -1,5 +1,4 @@
 using System.Globalization;
-using EksAutoMode.Engine.Conversion;
 using EksAutoMode.Engine.Manifests;
 
 namespace EksAutoMode.Engine.Validation;
@@ -33,8 +32,8 @@ internal static class ControllerRules
         var karpenter = new HashSet<string>(core.Concat(Strings(root.GetSequence("wellKnownLabelsKarpenter"))), StringComparer.Ordinal);
 
         // Auto Mode's well-known eks.amazonaws.com keys are its documented supported labels (the conversion table).
-        var labels = ConversionData.Instance;
-        var autoMode = new HashSet<string>(core.Concat(labels.AutoToOssKeys.Keys).Concat(labels.Labels.AutoOnly.Keys), StringComparer.Ordinal);
+        var labels = LabelFamilies.Instance;
+        var autoMode = new HashSet<string>(core.Concat(labels.AutoToOss.Keys).Concat(labels.AutoOnly.Keys), StringComparer.Ordinal);
 
         var domains = root.GetMapping("restrictedDomains")!;
         return new Data
@@ -220,7 +219,10 @@ internal static class ControllerRules
 
     private static RawFinding RestrictedFinding(string key, string domain, ValidationTarget target, string path, ManifestNode? at, Data data)
     {
-        var examples = data.WellKnownLabels[target].Where(k => k.StartsWith(domain + "/", StringComparison.Ordinal)).Order(StringComparer.Ordinal).Take(2).ToList();
+        // Examples from the same domain, the instance family and category first (what such a label usually meant).
+        var examples = data.WellKnownLabels[target].Where(k => k.StartsWith(domain + "/", StringComparison.Ordinal))
+            .OrderBy(k => k.EndsWith("/instance-family", StringComparison.Ordinal) || k.EndsWith("/instance-category", StringComparison.Ordinal) ? 0 : 1)
+            .ThenBy(k => k, StringComparer.Ordinal).Take(2).ToList();
         if (examples.Count == 0)
         {
             examples.Add("karpenter.sh/capacity-type");
@@ -232,4 +234,39 @@ internal static class ControllerRules
             ["examples"] = string.Join(", ", examples), ["name"] = key[(key.IndexOf('/', StringComparison.Ordinal) + 1)..],
         });
     }
+}
+
+/// <summary>
+/// The label-key table of the converters (Data/Conversion/label-keys.yaml), read with the manifest reader the
+/// validator has already warmed up: Auto Mode ⇄ OSS Karpenter key pairs and the keys that exist on one side only.
+/// (The converters' typed loader would cost the first validation a reflection-based deserializer.)
+/// </summary>
+internal sealed class LabelFamilies
+{
+    private static readonly Lazy<LabelFamilies> InstanceLazy = new(() =>
+    {
+        var root = ManifestReader.ReadText(EmbeddedData.ReadText("Conversion", "label-keys.yaml")).Documents.Single().Root;
+        var pairs = PolicyRules.StringMap(root.GetMapping("pairs"));
+        return new LabelFamilies
+        {
+            AutoToOss = pairs,
+            OssToAuto = pairs.ToDictionary(p => p.Value, p => p.Key, StringComparer.Ordinal),
+            AutoOnly = PolicyRules.StringMap(root.GetMapping("autoOnly")),
+            OssOnly = PolicyRules.StringMap(root.GetMapping("ossOnly")),
+        };
+    });
+
+    public static LabelFamilies Instance => InstanceLazy.Value;
+
+    /// <summary>Auto Mode key → OSS key.</summary>
+    public required IReadOnlyDictionary<string, string> AutoToOss { get; init; }
+
+    /// <summary>OSS key → Auto Mode key.</summary>
+    public required IReadOnlyDictionary<string, string> OssToAuto { get; init; }
+
+    /// <summary>Auto Mode keys with no OSS counterpart, with the converters' note.</summary>
+    public required IReadOnlyDictionary<string, string> AutoOnly { get; init; }
+
+    /// <summary>OSS keys with no Auto Mode counterpart, with the converters' note.</summary>
+    public required IReadOnlyDictionary<string, string> OssOnly { get; init; }
 }

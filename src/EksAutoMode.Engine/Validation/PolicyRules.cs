@@ -237,7 +237,7 @@ public static partial class PolicyRules
     /// </summary>
     private static void CheckLabelFamilies(MappingNode spec, MappingNode? templateLabels, ValidationTarget target, List<RawFinding> findings)
     {
-        var table = Conversion.ConversionData.Instance;
+        var table = LabelFamilies.Instance;
         var autoKeys = new List<(string Key, ManifestNode Node)>();
         var ossKeys = new List<(string Key, ManifestNode Node)>();
         void Classify(string key, ManifestNode node)
@@ -262,11 +262,11 @@ public static partial class PolicyRules
 
             Classify(key, req["key"]!);
             string path = $"spec.template.spec.requirements[{i.ToString(CultureInfo.InvariantCulture)}].key";
-            if (target == ValidationTarget.AutoMode && IsOssKey(key) && OtherWorld(key, table.OssToAutoKeys, table.Labels.OssOnly) is { } toAuto)
+            if (target == ValidationTarget.AutoMode && IsOssKey(key) && OtherWorld(key, table.OssToAuto, table.OssOnly) is { } toAuto)
             {
                 findings.Add(Make("AM-NP-004", path, req["key"], new() { ["key"] = key, ["replacement"] = toAuto }));
             }
-            else if (target == ValidationTarget.Karpenter && IsAutoModeKey(key) && OtherWorld(key, table.AutoToOssKeys, table.Labels.AutoOnly) is { } toOss)
+            else if (target == ValidationTarget.Karpenter && IsAutoModeKey(key) && OtherWorld(key, table.AutoToOss, table.AutoOnly) is { } toOss)
             {
                 findings.Add(Make("AM-NP-009", path, req["key"], new() { ["key"] = key, ["replacement"] = toOss }));
             }
@@ -297,7 +297,7 @@ public static partial class PolicyRules
     /// <summary>"Use key: …" for a key with a counterpart, the table's note for one without, null for a key the table does not know.</summary>
     private static string? OtherWorld(string key, IReadOnlyDictionary<string, string> pairs, IReadOnlyDictionary<string, string> only) =>
         pairs.TryGetValue(key, out var other) ? "Use key: " + other
-        : only.TryGetValue(key, out var note) ? "No counterpart on the other side: " + note.Trim()
+        : only.TryGetValue(key, out var note) ? "No counterpart on the other side: " + note.Trim().TrimEnd('.')
         : null;
 
     /// <summary>

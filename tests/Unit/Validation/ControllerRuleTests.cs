@@ -81,6 +81,7 @@ public class ControllerRuleTests
         Assert.Equal("spec.template.metadata.labels[eks.amazonaws.com/nodeclass]", restricted.Path);
         Assert.Contains("domain eks.amazonaws.com is restricted for EKS Auto Mode", restricted.Message);
         Assert.Contains("example.com/nodeclass", restricted.Hint);
+        Assert.Contains("such as eks.amazonaws.com/instance-category, eks.amazonaws.com/instance-family", restricted.Hint);
         Assert.True(restricted.Line > 0);
     }
 
@@ -196,6 +197,18 @@ public class ControllerRuleTests
 
         // The same field in an OSS EC2NodeClass is in its schema: nothing to say.
         Assert.DoesNotContain(V.Check(V.Ec2NodeClass.Replace("  role: KarpenterNodeRole", "  role: KarpenterNodeRole\n  placementGroupSelector: {name: training}")), f => f.RuleId == "AM-NC-009");
+    }
+
+    [Fact]
+    public void LabelFamiliesReadTheConvertersTableAsTheConvertersDo()
+    {
+        var converters = EksAutoMode.Engine.Conversion.ConversionData.Instance;
+        var families = LabelFamilies.Instance;
+        Assert.Equal(converters.AutoToOssKeys.OrderBy(p => p.Key), families.AutoToOss.OrderBy(p => p.Key));
+        Assert.Equal(converters.OssToAutoKeys.OrderBy(p => p.Key), families.OssToAuto.OrderBy(p => p.Key));
+        Assert.Equal(converters.Labels.AutoOnly.Keys.Order(), families.AutoOnly.Keys.Order());
+        Assert.Equal(converters.Labels.OssOnly.Keys.Order(), families.OssOnly.Keys.Order());
+        Assert.Contains("karpenter.k8s.aws/ec2nodeclass", families.OssOnly.Keys);
     }
 
     [Fact]
