@@ -137,6 +137,7 @@ public sealed class GetAutoModeNodeCommand : ClusterFanOutCmdlet
         Disrupting = n.Disrupting,
         MaxPods = n.MaxPods,
         Pods = n.Pods,
+        StatefulPods = n.StatefulPods,
         CpuAllocatable = n.CpuAllocatable is { } ca ? Math.Round((double)ca, 3) : null,
         CpuRequested = Math.Round((double)n.CpuRequested, 3),
         CpuRequestedPercent = n.CpuAllocatable is { } c && c > 0 ? Math.Round((double)(n.CpuRequested / c * 100), 1) : null,
