@@ -148,7 +148,11 @@ public class FleetReportTests
         Assert.Equal(4, r.Expiry.WithExpiry);
         Assert.True(r.Expiry.StatefulKnown);
         Assert.Equal(1, r.Expiry.StatefulNodes);
-        Assert.Equal(new[] { "2026-12-04", "2026-12-05", "2026-12-12" }, r.Expiry.Days.Select(d => d.Date));
+        // Every day from today to the last expiry, empty days included.
+        Assert.Equal(Enumerable.Range(4, 9).Select(d => $"2026-12-{d:00}"), r.Expiry.Days.Select(d => d.Date));
+        Assert.Equal(0, r.Expiry.Days.Single(d => d.Date == "2026-12-06").Nodes);
+        Assert.Equal(1, r.Expiry.Days.Single(d => d.Date == "2026-12-12").Nodes);
+        Assert.All(r.Expiry.Days, d => Assert.False(d.Overdue));
         ExpiryDay day = r.Expiry.Days.Single(d => d.Date == "2026-12-05");
         Assert.Equal(2, day.Nodes);
         Assert.Equal(1, day.StatefulNodes);

@@ -27,6 +27,9 @@ public static class FleetReportBuilder
     /// <summary>Karpenter abandons a NodeClaim that has not registered after 15 minutes (https://karpenter.sh/docs/concepts/nodeclaims/).</summary>
     public static readonly TimeSpan StuckAfter = TimeSpan.FromMinutes(15);
 
+    /// <summary>Longest expiry timeline drawn day by day (Auto Mode nodes live at most 21 days).</summary>
+    public const int MaxTimelineDays = 62;
+
     public const string StatefulRule = "A node holds stateful pods when at least one of its running pods is owned by a StatefulSet or mounts a PersistentVolumeClaim (Get-AutoModeNode's StatefulPods).";
 
     public static FleetReport Build(FleetReportInput input, PriceCatalogue catalogue, FleetReportOptions options, CancellationToken cancellationToken = default)
@@ -296,9 +299,23 @@ public static class FleetReportBuilder
             .OrderBy(n => n.ExpiresAt).ThenBy(n => n.ClusterName, StringComparer.Ordinal).ThenBy(n => n.Name, StringComparer.Ordinal)
             .ToList();
         DateTime today = now.UtcDateTime.Date;
-        var days = expiring.GroupBy(n => n.ExpiresAt!.Value.UtcDateTime.Date)
-            .Select(g => new ExpiryDay(g.Key.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), g.Count(), g.Count(n => n.StatefulPods > 0), g.Key < today))
-            .ToList();
+        var byDay = expiring.GroupBy(n => n.ExpiresAt!.Value.UtcDateTime.Date).ToDictionary(g => g.Key, g => (Nodes: g.Count(), Stateful: g.Count(n => n.StatefulPods > 0)));
+        var days = new List<ExpiryDay>();
+        if (byDay.Count > 0)
+        {
+            // A timeline: every day from today (or the first passed day) to the last expiry, empty days included,
+            // unless that spans more than MaxTimelineDays (then only the days with nodes).
+            DateTime first = byDay.Keys.Min() < today ? byDay.Keys.Min() : today, last = byDay.Keys.Max();
+            IEnumerable<DateTime> range = (last - first).TotalDays <= MaxTimelineDays
+                ? Enumerable.Range(0, (int)(last - first).TotalDays + 1).Select(i => first.AddDays(i))
+                : byDay.Keys.OrderBy(d => d);
+            foreach (DateTime day in range)
+            {
+                var (count, stateful) = byDay.GetValueOrDefault(day);
+                days.Add(new ExpiryDay(day.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture), count, stateful, day < today));
+            }
+        }
+
         return new ExpirySection
         {
             AutoModeNodes = auto.Count,
