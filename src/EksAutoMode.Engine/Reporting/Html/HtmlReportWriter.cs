@@ -511,7 +511,7 @@ pre{white-space:pre-wrap;background:var(--panel);padding:6px}
 .stat .num{display:block;font-size:1.6rem;font-weight:600;font-variant-numeric:tabular-nums}
 .grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(460px,1fr));gap:12px 24px}
 figure{margin:8px 0}
-svg.chart{width:100%;height:auto;max-width:720px;display:block}
+svg.chart{width:100%;height:auto;max-width:600px;display:block}
 svg .label{fill:var(--fg);font-size:13px}svg .small{font-size:11px}svg .value{fill:var(--muted);font-size:12px}
 svg .s1{fill:var(--s1)}svg .s2{stroke:var(--s2);stroke-width:1}svg .hatch-bg{fill:var(--s2bg)}svg .hatch-line{stroke:var(--s2)}
 svg .axis{stroke:var(--axis)}svg .flagged .s1{stroke:var(--err);stroke-width:2}

@@ -16,7 +16,7 @@ internal static class SvgChart
 
     internal sealed record Column(string Label, int Value, int Marked, bool Flagged);
 
-    private const int Width = 720, LabelWidth = 190, ValueWidth = 170, RowHeight = 26, Top = 8;
+    private const int Width = 600, LabelWidth = 150, ValueWidth = 170, RowHeight = 26, Top = 8;
 
     private static string F(double v) => v.ToString("0.#", CultureInfo.InvariantCulture);
 
