@@ -138,7 +138,7 @@ Describe 'Export-AutoModeReport in a browser: the automode scenario' {
         $script:sb = Start-EksSandbox -Scenario automode -Seed 16
         $script:aws = @{ EndpointUrl = $script:sb.awsEndpointUrl; Region = 'us-west-2'; AccessKey = $script:sb.accessKeyId; SecretKey = $script:sb.secretAccessKey }
         $null = Update-AutoModePriceCache -Region us-west-2 @aws
-        $script:file = Export-AutoModeReport -ClusterName automode-eks @aws -Path (Join-Path $script:tmp 'automode.html') -Ec2Discount 0.2 -PassThru
+        $script:file = Export-AutoModeReport -ClusterName automode-eks @aws -Path (Join-Path $script:tmp 'automode.html') -Ec2Discount 0.2 -IncludeIamAudit -PassThru
         $script:nodes = @(Get-AutoModeNode automode-eks @aws)
         $script:claims = @(Get-AutoModeNodeClaim automode-eks @aws)
         $script:iam = @(Test-AutoModeIamRole -ClusterName automode-eks @aws)
@@ -173,6 +173,14 @@ Describe 'Export-AutoModeReport in a browser: the automode scenario' {
         Assert-CostEqualsMeasure $script:r.Dom $script:nodes -Discount 0.2
         $script:r.Dom.sources[0].cluster | Should -Be 'automode-eks'
         ([datetime]$script:r.Dom.sources[0].collected).ToUniversalTime() | Should -BeGreaterThan ([datetime]::UtcNow.AddHours(-1))
+    }
+
+    It 'shows the IAM audit it ran (-IncludeIamAudit) as Test-AutoModeIamRole reports it' {
+        $found = @($script:iam | Where-Object { "$($_.Status)" -in 'Fail', 'Warn' })
+        $found.Count | Should -BeGreaterThan 0   # the scenario's NodeClass tags lack the tag-propagation policy
+        @($script:r.Dom.checks.id | Sort-Object) | Should -Be @($found.CheckId | Sort-Object)
+        foreach ($f in $found) { ($script:r.Dom.checks | Where-Object id -eq $f.CheckId).severity | Should -Be "$($f.Severity)" }
+        [int]$script:r.Dom.metrics.'readiness-checks' | Should -Be $script:iam.Count
     }
 
     It 'lists the stuck NodeClaim with its diagnosis' {

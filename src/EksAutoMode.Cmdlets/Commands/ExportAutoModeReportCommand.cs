@@ -5,6 +5,7 @@ using EksAutoMode.Engine.Conversion;
 using EksAutoMode.Engine.Inventory;
 using EksAutoMode.Engine.Kubernetes;
 using EksAutoMode.Engine.Pricing;
+using EksAutoMode.Engine.Readiness;
 using EksAutoMode.Engine.Reporting.Html;
 using EksAutoMode.Infrastructure;
 
@@ -66,6 +67,10 @@ public sealed class ExportAutoModeReportCommand : ClusterFanOutCmdlet
     [ValidateNotNullOrEmpty]
     public string Title { get; set; } = "EKS Auto Mode report";
 
+    /// <summary>Also runs Test-AutoModeIamRole's checks for each cluster the report reads (needs an AWS session).</summary>
+    [Parameter]
+    public SwitchParameter IncludeIamAudit { get; set; }
+
     [Parameter]
     public SwitchParameter Force { get; set; }
 
@@ -121,7 +126,43 @@ public sealed class ExportAutoModeReportCommand : ClusterFanOutCmdlet
         foreach (NodePoolInfo pool in objects.NodePools) sink.Emit(InventoryMapping.ToOutput(pool));
         foreach (NodeClassInfo nodeClass in objects.NodeClasses) sink.Emit(InventoryMapping.ToOutput(nodeClass));
         foreach (NodeClaimInfo claim in objects.NodeClaims) sink.Emit(InventoryMapping.ToOutput(claim, now));
+        if (IncludeIamAudit)
+        {
+            await AuditIamAsync(target, sink, cancellationToken).ConfigureAwait(false);
+        }
+
         sink.Emit(new ReportClusterRead(target.Name, DateTimeOffset.UtcNow, target.Session?.Region));
+    }
+
+    /// <summary>Test-AutoModeIamRole's checks for one cluster (roles from DescribeCluster, NodeClass roles and tag requests from Kubernetes).</summary>
+    private async Task AuditIamAsync(ClusterTarget target, ClusterSink sink, CancellationToken cancellationToken)
+    {
+        if (target.Session is not { } session)
+        {
+            sink.Warning($"[{target.Name}] -IncludeIamAudit needs AWS: give -ClusterName, or an AWS parameter (-Region, -ProfileName, …) with -KubeConfigPath.");
+            return;
+        }
+
+        sink.Progress(target.Name, "Auditing IAM roles", null);
+        // Through EKS the target opens a connection of its own; a kubeconfig target hands out the shared one, which the base disposes.
+        bool own = !UsesKubeConfig && ClusterName is { Length: > 0 };
+        KubernetesConnection connection = await target.Connect(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var source = new LiveReadinessSource(connection, session, ClusterName is { Length: > 0 } ? target.Name : null, line => sink.Verbose($"[{target.Name}] {line}"));
+            var audit = new IamAudit(session, new IamAuditInput { Cluster = source }, DateTimeOffset.UtcNow);
+            foreach (ReadinessResult result in await audit.RunAsync(ReadinessOutput.Filter(null, null, null), cancellationToken).ConfigureAwait(false))
+            {
+                sink.Emit(ReadinessOutput.Finding(result, target.Name, result.PolicyJson));
+            }
+        }
+        finally
+        {
+            if (own)
+            {
+                connection.Dispose();
+            }
+        }
     }
 
     protected override void WriteResult(object value)
