@@ -283,6 +283,28 @@ public class FleetReportTests
     }
 
     [Fact]
+    public void A_five_thousand_node_page_stays_bounded()
+    {
+        var input = new FleetReportInput();
+        for (int i = 0; i < 5000; i++)
+        {
+            input.Nodes.Add(Node($"ip-10-0-{i / 250}-{i % 250}.ec2.internal", $"pool-{i % 20}", i % 3 == 0 ? "c6g.large" : "m5.large",
+                capacity: i % 4 == 0 ? "Spot" : "OnDemand", expiresInHours: i % 500, stateful: i % 97 == 0 ? 1 : 0, arch: i % 3 == 0 ? "arm64" : "amd64"));
+        }
+
+        FleetReport r = Build(input);
+        string html = HtmlReportWriter.Render(r);
+        Assert.True(html.Length < 5 * 1024 * 1024, $"{html.Length} characters");
+        int stateful = r.Expiry.Nodes.Count(n => n.StatefulPods > 0);
+        int rows = Regex.Matches(html, "<tr data-node=", RegexOptions.NonBacktracking).Count;
+        Assert.InRange(rows, HtmlReportWriter.DefaultMaxNodeRows, HtmlReportWriter.DefaultMaxNodeRows + stateful);
+        Assert.Contains("data-metric=\"fleet-nodes\" data-value=\"5000\"", html, StringComparison.Ordinal);
+        // 20 pools: the chart shows 11 and "other (9 groups)", the table all 20.
+        Assert.Contains("other (9 groups)", html, StringComparison.Ordinal);
+        Assert.Equal(20, Regex.Matches(html, "<tr data-group=\"nodePool\"", RegexOptions.NonBacktracking).Count);
+    }
+
+    [Fact]
     public void Pods_owned_by_a_statefulset_or_mounting_a_claim_are_stateful()
     {
         static bool Stateful(string json)
