@@ -11,6 +11,8 @@
                "Tests: N passed, N failed" (both suites summed); exit code 1 on any failure
       Demo     Build, then demo/Demo.ps1 in a fresh pwsh (embedded data and the sandbox)
       Bench    Build, then every bench/*.bench.ps1 in a fresh pwsh (each prints ratios against a baseline)
+      Screenshot  Build, then regenerate docs/images/report-sample.png (the README's sample of
+               Export-AutoModeReport: the sandbox's automode scenario rendered by headless Chromium, /usr/bin/chromium)
       Package  Build, then out/packages/EksAutoMode.<version>.nupkg, verified by Install-PSResource from a
                temporary local repository
       Clean    removes out/ and every bin/ and obj/ folder
@@ -20,7 +22,7 @@
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Package', 'Clean')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Screenshot', 'Package', 'Clean')]
     [string] $Task = 'Build',
 
     [ValidateSet('Debug', 'Release')]
@@ -209,6 +211,13 @@ function Invoke-Bench {
     if ($failed -gt 0) { exit 1 }
 }
 
+function Invoke-Screenshot {
+    Invoke-Build
+    Write-Host '==> Screenshot' -ForegroundColor Cyan
+    $code = Invoke-FreshPwsh @('-File', (Join-Path $Root 'build/New-ReportScreenshot.ps1')) (Get-TestEnvironment)
+    if ($code -ne 0) { exit $code }
+}
+
 function Invoke-Package {
     Invoke-Build
     Write-Host '==> Package' -ForegroundColor Cyan
@@ -231,6 +240,7 @@ switch ($Task) {
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
+    'Screenshot' { Invoke-Screenshot }
     'Package' { Invoke-Package }
     'Clean' { Invoke-Clean }
 }

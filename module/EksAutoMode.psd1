@@ -43,6 +43,7 @@
         'Get-AutoModePrice'
         'Update-AutoModePriceCache'
         'Export-AutoModeFinding'
+        'Export-AutoModeReport'
         'Suspend-AutoModeNodePool'
         'Resume-AutoModeNodePool'
         'Invoke-AutoModeNodeRotation'

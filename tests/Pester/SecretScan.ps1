@@ -144,6 +144,12 @@ $live = @{
     'Invoke-AutoModeNodeRotation' = { param($a) if (-not $a.ContainsKey('KubeConfigPath')) { $a = $a.Clone(); $a.ClusterName = $cluster }
         Invoke-AutoModeNodeRotation @a -Region $sb.region -NodePool general-purpose -OlderThan ([timespan]::Zero) -WhatIf
         Invoke-AutoModeNodeRotation @a -Region $sb.region -NodePool "https://scanuser:$($ctx.urlPassword)@x" -ExpiringWithin ([timespan]::FromDays(30)) -WhatIf }
+    # The cluster read by the report plus validation findings of secret-shaped manifests, as HTML and JSON files and -WhatIf.
+    'Export-AutoModeReport' = { param($a) if (-not $a.ContainsKey('KubeConfigPath')) { $a = $a.Clone(); $a.ClusterName = $cluster }
+        New-Item -ItemType Directory -Force -Path $outDir | Out-Null
+        Test-AutoModeManifest -Path $manifest, $ossManifest | Export-AutoModeReport @a -Region $sb.region -Path (Join-Path $outDir 'report.html') -Force -PassThru
+        Test-AutoModeManifest -Path $manifest, $ossManifest | Export-AutoModeReport @a -Region $sb.region -Path (Join-Path $outDir 'report.json') -Format Json -Force
+        Export-AutoModeReport @a -Region $sb.region -Path (Join-Path $outDir 'report-whatif.html') -WhatIf }
 }
 $offline = @{
     'Get-AutoModeDifference'   = @{ 'all' = { Get-AutoModeDifference }; 'bad topic' = { Get-AutoModeDifference -Topic "https://scanuser:$($ctx.urlPassword)@x" } }

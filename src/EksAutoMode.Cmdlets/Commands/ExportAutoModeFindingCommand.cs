@@ -1,5 +1,4 @@
 using System.Collections;
-using System.Collections.ObjectModel;
 using System.Globalization;
 using System.Management.Automation;
 using EksAutoMode.Engine;
@@ -105,7 +104,7 @@ public sealed class ExportAutoModeFindingCommand : EksAutoModeCmdlet
             return;
         }
 
-        string target = ResolveOutputPath();
+        string target = ResolveOutputFile(ParameterSetName == LiteralPathSet ? LiteralPath : Path, literal: ParameterSetName == LiteralPathSet);
         if (Directory.Exists(target))
         {
             ThrowTerminatingError(new ErrorRecord(new IOException($"'{target}' is a directory; give a file path for the {Format} report."),
@@ -122,7 +121,7 @@ public sealed class ExportAutoModeFindingCommand : EksAutoModeCmdlet
             ThrowExists(target);
         }
 
-        ClearReadOnly(target);
+        ClearReadOnly(target, Force);
 
         string text = FindingReport.Render(format, _findings, options);
         try
@@ -225,87 +224,6 @@ public sealed class ExportAutoModeFindingCommand : EksAutoModeCmdlet
         }
 
         return resolved;
-    }
-
-    private string ResolveOutputPath()
-    {
-        string given = ParameterSetName == LiteralPathSet ? LiteralPath : Path;
-        ProviderInfo provider;
-        string resolved;
-        try
-        {
-            if (ParameterSetName == PathSet && WildcardPattern.ContainsWildcardCharacters(given))
-            {
-                Collection<string> matches;
-                try
-                {
-                    matches = GetResolvedProviderPathFromPSPath(given, out provider);
-                }
-                catch (ItemNotFoundException)
-                {
-                    matches = new Collection<string>();
-                    provider = SessionState.Provider.GetOne("FileSystem");
-                }
-
-                if (matches.Count == 0)
-                {
-                    // Like Export-Csv: a pattern that matches nothing names a new file.
-                    matches.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out provider, out _));
-                }
-
-                if (matches.Count != 1)
-                {
-                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Path '{given}' matches {matches.Count} files; give one file."),
-                        "PathNotSingleFile", ErrorCategory.InvalidArgument, given));
-                }
-
-                resolved = matches[0];
-            }
-            else
-            {
-                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out provider, out _);
-            }
-        }
-        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or ArgumentException)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, given));
-            throw; // not reached
-        }
-
-        if (provider.Name != "FileSystem")
-        {
-            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{given}' is not a file-system path."), "PathNotFileSystem", ErrorCategory.InvalidArgument, given));
-        }
-
-        return resolved;
-    }
-
-    /// <summary>Export-Csv semantics: a read-only file is replaced only with -Force.</summary>
-    private void ClearReadOnly(string target)
-    {
-        try
-        {
-            if (!File.Exists(target) || (File.GetAttributes(target) & FileAttributes.ReadOnly) == 0)
-            {
-                return;
-            }
-
-            if (Force)
-            {
-                File.SetAttributes(target, File.GetAttributes(target) & ~FileAttributes.ReadOnly);
-                return;
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            ThrowTerminatingError(new ErrorRecord(e, "OutputWriteFailed", ErrorCategory.WriteError, target));
-        }
-
-        string message = $"'{target}' is read-only. Use -Force to replace it.";
-        ThrowTerminatingError(new ErrorRecord(new UnauthorizedAccessException(message), "FileReadOnly", ErrorCategory.PermissionDenied, target)
-        {
-            ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Add -Force to replace a read-only file." },
-        });
     }
 
     private void ThrowExists(string target) =>

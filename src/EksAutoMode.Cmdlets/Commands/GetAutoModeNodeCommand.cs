@@ -63,13 +63,20 @@ public sealed class GetAutoModeNodeCommand : ClusterFanOutCmdlet
             (names is null || names.Any(p => p.IsMatch(node.Name)))
             && (pools is null || (node.NodePool is { } pool && pools.Any(p => p.IsMatch(pool))))
             && (types is null || types.Contains(node.ComputeType));
-        using Ec2FactsReader? ec2 = target.Session is not null && !Offline.IsPresent ? new Ec2FactsReader(target.Session, target.Name) : null;
+        await ReadNodesAsync(target, reader, sink, _prices, Offline.IsPresent, filter, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads one cluster's nodes (EC2 facts when the target has a session and not offline) and emits them as <see cref="AutoModeNode"/>.</summary>
+    internal static async Task ReadNodesAsync(ClusterTarget target, KubernetesListReader reader, ClusterSink sink, PriceCatalogue prices, bool offline,
+        Func<NodeInfo, bool>? filter, CancellationToken cancellationToken)
+    {
+        using Ec2FactsReader? ec2 = target.Session is not null && !offline ? new Ec2FactsReader(target.Session, target.Name) : null;
         if (ec2 is null)
         {
-            sink.Verbose($"[{target.Name}] EC2 is not called ({(Offline.IsPresent ? "-Offline" : "kubeconfig connection without AWS parameters")}): facts from labels, on-demand prices from the catalogue.");
+            sink.Verbose($"[{target.Name}] EC2 is not called ({(offline ? "-Offline" : "kubeconfig connection without AWS parameters")}): facts from labels, on-demand prices from the catalogue.");
         }
 
-        var inventory = new NodeInventoryReader(reader, ec2, _prices);
+        var inventory = new NodeInventoryReader(reader, ec2, prices);
         var progress = new Progress(target.Name, sink);
         int count = 0;
         await foreach (NodeInfo node in inventory.ReadAsync(new NodeInventoryOptions { ClusterName = target.Name, Region = target.Session?.Region, Filter = filter },
@@ -137,6 +144,7 @@ public sealed class GetAutoModeNodeCommand : ClusterFanOutCmdlet
         Disrupting = n.Disrupting,
         MaxPods = n.MaxPods,
         Pods = n.Pods,
+        StatefulPods = n.StatefulPods,
         CpuAllocatable = n.CpuAllocatable is { } ca ? Math.Round((double)ca, 3) : null,
         CpuRequested = Math.Round((double)n.CpuRequested, 3),
         CpuRequestedPercent = n.CpuAllocatable is { } c && c > 0 ? Math.Round((double)(n.CpuRequested / c * 100), 1) : null,

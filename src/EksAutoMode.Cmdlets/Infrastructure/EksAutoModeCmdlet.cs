@@ -1,3 +1,4 @@
+using System.Collections.ObjectModel;
 using System.Management.Automation;
 using EksAutoMode.Engine;
 
@@ -255,6 +256,90 @@ public abstract class EksAutoModeCmdlet : PSCmdlet, IDisposable
             _progressWritten = false;
             WriteProgress(new ProgressRecord(_progressActivityId, activity, "Done") { RecordType = ProgressRecordType.Completed });
         }
+    }
+
+    /// <summary>
+    /// The provider path of an output file: -LiteralPath as given; -Path with wildcards must match one file (or, matching
+    /// nothing, names a new one, like Export-Csv). Errors: PathNotFound, PathNotSingleFile, PathNotFileSystem.
+    /// </summary>
+    protected string ResolveOutputFile(string given, bool literal)
+    {
+        ProviderInfo provider;
+        string resolved;
+        try
+        {
+            if (!literal && WildcardPattern.ContainsWildcardCharacters(given))
+            {
+                Collection<string> matches;
+                try
+                {
+                    matches = GetResolvedProviderPathFromPSPath(given, out provider);
+                }
+                catch (ItemNotFoundException)
+                {
+                    matches = new Collection<string>();
+                    provider = SessionState.Provider.GetOne("FileSystem");
+                }
+
+                if (matches.Count == 0)
+                {
+                    // Like Export-Csv: a pattern that matches nothing names a new file.
+                    matches.Add(SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out provider, out _));
+                }
+
+                if (matches.Count != 1)
+                {
+                    ThrowTerminatingError(new ErrorRecord(new ArgumentException($"-Path '{given}' matches {matches.Count} files; give one file."),
+                        "PathNotSingleFile", ErrorCategory.InvalidArgument, given));
+                }
+
+                resolved = matches[0];
+            }
+            else
+            {
+                resolved = SessionState.Path.GetUnresolvedProviderPathFromPSPath(given, out provider, out _);
+            }
+        }
+        catch (Exception e) when (e is ItemNotFoundException or System.Management.Automation.DriveNotFoundException or ProviderNotFoundException or NotSupportedException or ArgumentException)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, given));
+            throw; // not reached
+        }
+
+        if (provider.Name != "FileSystem")
+        {
+            ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{given}' is not a file-system path."), "PathNotFileSystem", ErrorCategory.InvalidArgument, given));
+        }
+
+        return resolved;
+    }
+
+    /// <summary>Export-Csv semantics: a read-only file is replaced only with -Force.</summary>
+    protected void ClearReadOnly(string target, bool force)
+    {
+        try
+        {
+            if (!File.Exists(target) || (File.GetAttributes(target) & FileAttributes.ReadOnly) == 0)
+            {
+                return;
+            }
+
+            if (force)
+            {
+                File.SetAttributes(target, File.GetAttributes(target) & ~FileAttributes.ReadOnly);
+                return;
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            ThrowTerminatingError(new ErrorRecord(e, "OutputWriteFailed", ErrorCategory.WriteError, target));
+        }
+
+        string message = $"'{target}' is read-only. Use -Force to replace it.";
+        ThrowTerminatingError(new ErrorRecord(new UnauthorizedAccessException(message), "FileReadOnly", ErrorCategory.PermissionDenied, target)
+        {
+            ErrorDetails = new ErrorDetails(message) { RecommendedAction = "Add -Force to replace a read-only file." },
+        });
     }
 
     public void Dispose()

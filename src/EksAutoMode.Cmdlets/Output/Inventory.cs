@@ -93,6 +93,8 @@ public sealed class AutoModeNode
     public bool Disrupting { get; set; }
     public int? MaxPods { get; set; }
     public int Pods { get; set; }
+    /// <summary>Running pods owned by a StatefulSet or mounting a PersistentVolumeClaim (a replacement moves their state).</summary>
+    public int StatefulPods { get; set; }
     public double? CpuAllocatable { get; set; }
     public double CpuRequested { get; set; }
     public double? CpuRequestedPercent { get; set; }

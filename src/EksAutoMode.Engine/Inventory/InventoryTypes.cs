@@ -76,6 +76,8 @@ public sealed record NodeInfo
     public bool Disrupting { get; init; }
     public int? MaxPods { get; init; }
     public int Pods { get; init; }
+    /// <summary>Running pods owned by a StatefulSet or mounting a PersistentVolumeClaim.</summary>
+    public int StatefulPods { get; init; }
     public decimal? CpuAllocatable { get; init; }
     public decimal CpuRequested { get; init; }
     public decimal? MemoryAllocatable { get; init; }

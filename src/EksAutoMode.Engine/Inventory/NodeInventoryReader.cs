@@ -65,6 +65,7 @@ public sealed class NodeInventoryReader
     private sealed class PodTotals
     {
         public int Count;
+        public int Stateful;
         public decimal Cpu;
         public decimal Memory;
     }
@@ -114,6 +115,11 @@ public sealed class NodeInventoryReader
                 }
 
                 totals.Count++;
+                if (IsStateful(pod))
+                {
+                    totals.Stateful++;
+                }
+
                 (decimal cpu, decimal memory) = PodRequests(pod);
                 totals.Cpu += cpu;
                 totals.Memory += memory;
@@ -150,6 +156,31 @@ public sealed class NodeInventoryReader
         {
             yield return done;
         }
+    }
+
+    /// <summary>
+    /// Whether a pod keeps state that a node replacement disturbs: owned by a StatefulSet, or mounting a
+    /// PersistentVolumeClaim (ephemeral volumes are deleted with the pod, so they do not count).
+    /// </summary>
+    public static bool IsStateful(JsonElement pod)
+    {
+        foreach (JsonElement owner in pod.Array("metadata", "ownerReferences"))
+        {
+            if (owner.Str("kind") == "StatefulSet")
+            {
+                return true;
+            }
+        }
+
+        foreach (JsonElement volume in pod.Array("spec", "volumes"))
+        {
+            if (volume.Str("persistentVolumeClaim", "claimName") is { Length: > 0 })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
@@ -251,6 +282,7 @@ public sealed class NodeInventoryReader
                 || taints.Any(t => t.StartsWith("karpenter.sh/disrupted", StringComparison.Ordinal)),
             MaxPods = node.Int("status", "allocatable", "pods") ?? node.Int("status", "capacity", "pods"),
             Pods = podTotals?.Count ?? 0,
+            StatefulPods = podTotals?.Stateful ?? 0,
             CpuAllocatable = node.Quantity("status", "allocatable", "cpu"),
             CpuRequested = podTotals?.Cpu ?? 0,
             MemoryAllocatable = node.Quantity("status", "allocatable", "memory"),
