@@ -7,7 +7,7 @@ using EksAutoMode.Sandbox.Kube;
 
 namespace EksAutoMode.Sandbox.Aws;
 
-/// <summary>EC2 Query/XML API (version 2016-11-15): DescribeInstances, DescribeInstanceTypes, DescribeSpotPriceHistory.</summary>
+/// <summary>EC2 Query/XML API (version 2016-11-15): DescribeInstances, DescribeInstanceTypes, DescribeSpotPriceHistory, DescribeLaunchTemplateVersions, DescribeImages.</summary>
 internal sealed class Ec2(World w)
 {
     private const string Ns = "http://ec2.amazonaws.com/doc/2016-11-15/";
@@ -17,6 +17,8 @@ internal sealed class Ec2(World w)
         "DescribeInstances" => DescribeInstances(a),
         "DescribeInstanceTypes" => DescribeInstanceTypes(a),
         "DescribeSpotPriceHistory" => DescribeSpotPriceHistory(a),
+        "DescribeLaunchTemplateVersions" => DescribeLaunchTemplateVersions(a),
+        "DescribeImages" => DescribeImages(a),
         "" => throw new AwsError(400, "MissingAction", "The request must contain the parameter Action"),
         _ => throw new AwsError(400, "InvalidAction", $"The action {a.Action} is not valid for this web service."),
     };
@@ -161,6 +163,148 @@ internal sealed class Ec2(World w)
         sb.Append("    </reservationSet>\n");
         if (more) sb.Append($"    <nextToken>{Token(a, start + max)}</nextToken>\n");
         sb.Append("</DescribeInstancesResponse>");
+        return AwsResponse.Xml(sb.ToString());
+    }
+
+    private static string Open(string action, AwsRequest a, string set) =>
+        $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"{Ns}\">\n    <requestId>{a.RequestId}</requestId>\n    <{set}>\n";
+
+    /// <summary>
+    /// DescribeLaunchTemplateVersions for one template (LaunchTemplateId or LaunchTemplateName), LaunchTemplateVersion.N
+    /// (numbers, $Latest, $Default; none = every version, newest first). User data is served base64-encoded as EC2 returns it
+    /// (the scenario writes it as text in userDataText).
+    /// </summary>
+    private AwsResponse DescribeLaunchTemplateVersions(AwsRequest a)
+    {
+        var id = a.Param("LaunchTemplateId");
+        var name = a.Param("LaunchTemplateName");
+        var wanted = Indexed(a, "LaunchTemplateVersion");
+        if (id == null && name == null && wanted.Count > 0)
+            throw new AwsError(400, "MissingParameter", "The request must contain the parameter launchTemplateName or launchTemplateId");
+        if (id != null && name != null)
+            throw new AwsError(400, "InvalidParameterCombination", "The parameters launchTemplateName and launchTemplateId cannot be used together");
+        var templates = w.LaunchTemplates.Where(t => t.Str("_region") == a.Region).ToList();
+        JsonObject? lt = null;
+        if (id != null)
+        {
+            if (!Regex.IsMatch(id, "^lt-[0-9a-f]{17}$")) throw new AwsError(400, "InvalidLaunchTemplateId.Malformed", $"The specified launch template ID {id} is malformed.");
+            lt = templates.FirstOrDefault(t => t.Str("launchTemplateId") == id)
+                ?? throw new AwsError(400, "InvalidLaunchTemplateId.NotFound", $"The specified launch template, with template ID {id}, does not exist.");
+        }
+        else if (name != null)
+        {
+            lt = templates.FirstOrDefault(t => t.Str("launchTemplateName") == name)
+                ?? throw new AwsError(400, "InvalidLaunchTemplateName.NotFoundException", "At least one of the launch templates specified in the request does not exist.");
+        }
+        var rows = new List<(JsonObject Template, JsonObject Version)>();
+        foreach (var t in lt != null ? new List<JsonObject> { lt } : templates)
+        {
+            var versions = t.Arr("versions").OfType<JsonObject>().OrderByDescending(v => v.Long("versionNumber") ?? 1).ToList();
+            var latest = versions.FirstOrDefault()?.Long("versionNumber") ?? 1;
+            var dflt = t.Long("defaultVersion") ?? 1;
+            if (wanted.Count == 0) { rows.AddRange(versions.Select(v => (t, v))); continue; }
+            foreach (var want in wanted)
+            {
+                long? n = want switch { "$Latest" => latest, "$Default" => dflt, _ => long.TryParse(want, NumberStyles.None, CultureInfo.InvariantCulture, out var x) ? x : null };
+                var v = n is { } num ? versions.FirstOrDefault(x => (x.Long("versionNumber") ?? 1) == num) : null;
+                if (v == null)
+                    throw new AwsError(400, "InvalidLaunchTemplateId.VersionNotFound", $"Could not find launch template version {want} for launch template ID {t.Str("launchTemplateId")}.");
+                rows.Add((t, v));
+            }
+        }
+        var (start, max) = Paging(a, 1, 200, 200);
+        var sb = new StringBuilder(Open(a.Action, a, "launchTemplateVersionSet"));
+        foreach (var (t, v) in rows.Skip(start).Take(max))
+        {
+            var data = (JsonObject)(v.Obj("launchTemplateData")?.DeepClone() ?? new JsonObject());
+            if (data.Str("userDataText") is { } text)
+            {
+                data.Remove("userDataText");
+                data["userData"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+            }
+            var item = new JsonObject
+            {
+                ["launchTemplateId"] = t.Str("launchTemplateId"),
+                ["launchTemplateName"] = t.Str("launchTemplateName"),
+                ["versionNumber"] = v.Long("versionNumber") ?? 1,
+                ["versionDescription"] = v.Str("versionDescription"),
+                ["createTime"] = v.Str("createTime") ?? "2025-03-01T10:00:00.000Z",
+                ["createdBy"] = v.Str("createdBy") ?? $"arn:aws:iam::{w.AccountId}:user/sandbox-admin",
+                ["defaultVersion"] = (v.Long("versionNumber") ?? 1) == (t.Long("defaultVersion") ?? 1),
+                ["launchTemplateData"] = data,
+            };
+            sb.Append("        <item>");
+            Xml.Write(sb, item);
+            sb.Append("</item>\n");
+        }
+        sb.Append("    </launchTemplateVersionSet>\n");
+        if (start + max < rows.Count) sb.Append($"    <nextToken>{Token(a, start + max)}</nextToken>\n");
+        sb.Append($"</{a.Action}Response>");
+        return AwsResponse.Xml(sb.ToString());
+    }
+
+    private static readonly HashSet<string> ImageFilters = new(StringComparer.Ordinal) { "image-id", "name", "owner-id", "owner-alias", "architecture", "state" };
+
+    /// <summary>DescribeImages: ImageId.N (an unknown id is InvalidAMIID.NotFound), Owner.N (account id, self, amazon), Filter.N.</summary>
+    private AwsResponse DescribeImages(AwsRequest a)
+    {
+        var ids = Indexed(a, "ImageId");
+        var owners = Indexed(a, "Owner");
+        var filters = Filters(a);
+        foreach (var f in filters)
+            if (!ImageFilters.Contains(f.Name)) throw new AwsError(400, "InvalidParameterValue", $"The filter '{f.Name}' is invalid");
+        foreach (var id in ids)
+            if (!Regex.IsMatch(id, "^ami-([0-9a-f]{8}|[0-9a-f]{17})$")) throw new AwsError(400, "InvalidAMIID.Malformed", $"Invalid id: \"{id}\" (expecting \"ami-...\")");
+        var images = w.Images.Where(i => i.Str("_region") == a.Region).ToList();
+        var missing = ids.Where(id => images.All(i => i.Str("imageId") != id)).ToList();
+        if (missing.Count > 0) throw new AwsError(400, "InvalidAMIID.NotFound", $"The image id '[{string.Join(", ", missing)}]' does not exist");
+        var matched = images
+            .Where(i => ids.Count == 0 || ids.Contains(i.Str("imageId")!))
+            .Where(i => owners.Count == 0 || owners.Any(o => o == i.Str("imageOwnerId") || (o == "self" && i.Str("imageOwnerId") == w.AccountId) || (o == "amazon" && i.Str("imageOwnerAlias") == "amazon")))
+            .Where(i => filters.All(f => f.Name switch
+            {
+                "image-id" => Wild(f.Values, i.Str("imageId")),
+                "name" => Wild(f.Values, i.Str("name")),
+                "owner-id" => Wild(f.Values, i.Str("imageOwnerId")),
+                "owner-alias" => Wild(f.Values, i.Str("imageOwnerAlias")),
+                "architecture" => Wild(f.Values, i.Str("architecture") ?? "x86_64"),
+                "state" => Wild(f.Values, i.Str("imageState") ?? "available"),
+                _ => false,
+            })).ToList();
+        var (start, max) = Paging(a, 5, 1000, 1000);
+        var sb = new StringBuilder(Open(a.Action, a, "imagesSet"));
+        foreach (var i in matched.Skip(start).Take(max))
+        {
+            var name = i.Str("name") ?? "";
+            var item = new JsonObject
+            {
+                ["imageId"] = i.Str("imageId"),
+                ["imageLocation"] = i.Str("imageLocation") ?? $"{i.Str("imageOwnerAlias") ?? i.Str("imageOwnerId")}/{name}",
+                ["imageState"] = i.Str("imageState") ?? "available",
+                ["imageOwnerId"] = i.Str("imageOwnerId") ?? w.AccountId,
+                ["creationDate"] = i.Str("creationDate") ?? "2025-11-12T08:00:00.000Z",
+                ["isPublic"] = i.Bool("isPublic") ?? i.Str("imageOwnerAlias") == "amazon",
+                ["architecture"] = i.Str("architecture") ?? "x86_64",
+                ["imageType"] = "machine",
+                ["platformDetails"] = i.Str("platformDetails") ?? "Linux/UNIX",
+                ["usageOperation"] = "RunInstances",
+                ["imageOwnerAlias"] = i.Str("imageOwnerAlias"),
+                ["name"] = name,
+                ["description"] = i.Str("description"),
+                ["rootDeviceType"] = "ebs",
+                ["rootDeviceName"] = "/dev/xvda",
+                ["virtualizationType"] = "hvm",
+                ["hypervisor"] = "xen",
+                ["enaSupport"] = true,
+                ["bootMode"] = "uefi-preferred",
+            };
+            sb.Append("        <item>");
+            Xml.Write(sb, item);
+            sb.Append("</item>\n");
+        }
+        sb.Append("    </imagesSet>\n");
+        if (start + max < matched.Count) sb.Append($"    <nextToken>{Token(a, start + max)}</nextToken>\n");
+        sb.Append($"</{a.Action}Response>");
         return AwsResponse.Xml(sb.ToString());
     }
 

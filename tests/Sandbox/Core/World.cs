@@ -36,6 +36,10 @@ internal sealed class Cluster
     public List<JsonObject> FargateProfiles = new();
     public List<JsonObject> Addons = new();
     public List<JsonObject> AccessEntries = new();
+    /// <summary>EKS Pod Identity associations (ListPodIdentityAssociations summaries).</summary>
+    public List<JsonObject> PodIdentityAssociations = new();
+    /// <summary>EKS cluster insights (ListInsights summaries, as the scenario writes them).</summary>
+    public List<JsonObject> Insights = new();
     public KubeStore Kube = null!;
     public Controllers.ControllerManager? Controllers;
     public int GeneratedNodes;
@@ -70,6 +74,10 @@ internal sealed class World
     public readonly Dictionary<string, JsonObject> Policies = new(StringComparer.Ordinal);
     public readonly List<JsonObject> PriceProducts = new();
     public readonly List<JsonObject> AddonVersions = new();
+    /// <summary>EC2 launch templates: launchTemplateId, launchTemplateName, defaultVersion, versions[] {versionNumber, launchTemplateData}; "_region" internal.</summary>
+    public readonly List<JsonObject> LaunchTemplates = new();
+    /// <summary>EC2 images (DescribeImages items, EC2 XML field names); "_region" internal.</summary>
+    public readonly List<JsonObject> Images = new();
     public string? CaPem;
     public DateTimeOffset Now = DateTimeOffset.UtcNow;
     public int Seed = 1;
@@ -181,8 +189,19 @@ internal static class ScenarioLoader
             w.Policies[o.Str("arn")!] = o;
         }
         foreach (var v in root.Arr("addonVersions")) w.AddonVersions.Add((JsonObject)v!.DeepClone());
+        foreach (var t in root.Arr("launchTemplates")) w.LaunchTemplates.Add(Regional(w, root, (JsonObject)t!));
+        foreach (var i in root.Arr("images")) w.Images.Add(Regional(w, root, (JsonObject)i!));
         var pricing = root.Obj("pricing");
         if (pricing != null) Pricing.Load(w, pricing);
+    }
+
+    /// <summary>A copy of a regional EC2 record with "_region" (its own "region" key, else the scenario's).</summary>
+    private static JsonObject Regional(World w, JsonObject root, JsonObject o)
+    {
+        var copy = (JsonObject)o.DeepClone();
+        copy["_region"] = copy.Str("region") ?? root.Str("region") ?? w.Region;
+        copy.Remove("region");
+        return copy;
     }
 
     private static void LoadRole(World w, JsonObject r)
@@ -265,6 +284,8 @@ internal static class ScenarioLoader
         foreach (var h in c.Arr("helmReleases")) ctx.HelmRelease((JsonObject)h!);
         foreach (var a in c.Arr("addons")) ctx.Addon((JsonObject)a!);
         foreach (var a in c.Arr("accessEntries")) ctx.AccessEntry((JsonObject)a!);
+        foreach (var p in c.Arr("podIdentityAssociations")) ctx.PodIdentityAssociation((JsonObject)p!);
+        foreach (var i in c.Arr("insights")) cl.Insights.Add((JsonObject)i!.DeepClone());
         ctx.FinishNodePoolStatus();
         foreach (var gone in c.Strings("iamMissingInstanceProfiles")) w.InstanceProfiles.Remove(gone); // deleted behind the NodeClass's back
         cl.Hosts = ctx.Hosts;
