@@ -59,6 +59,7 @@ public static partial class ReadinessEvaluators
         string? account = await ClusterAccountAsync(data, ct).ConfigureAwait(false);
         var evidence = new List<ReadinessEvidence>();
         var notes = new List<string>();
+        var unread = new List<(string Nodegroup, string Error)>();
         EngineException? firstError = null;
         foreach (NodegroupTemplate t in templates)
         {
@@ -67,7 +68,7 @@ public static partial class ReadinessEvaluators
             if (t.Facts is not { } lt)
             {
                 firstError ??= t.Error;
-                notes.Add($"{t.Nodegroup}: {t.Reference} not read ({t.Error?.Message})");
+                unread.Add((t.Nodegroup, t.Error?.Message ?? ""));
                 if (custom)
                 {
                     evidence.Add(new ReadinessEvidence("Nodegroup", null, t.Nodegroup, $"amiType CUSTOM, {t.Reference} (not read)"));
@@ -96,6 +97,7 @@ public static partial class ReadinessEvaluators
             }
         }
 
+        notes.AddRange(Unread(unread));
         string note = notes.Count > 0 ? " Not read: " + string.Join("; ", notes) + "." : "";
         if (evidence.Count == 0)
         {
@@ -106,6 +108,10 @@ public static partial class ReadinessEvaluators
 
         return new ReadinessOutcome(evidence, $"Managed node groups with custom AMIs or user data Auto Mode will not run: {List(evidence)}.{note}");
     }
+
+    /// <summary>Launch templates that could not be read, one note per distinct error.</summary>
+    private static IEnumerable<string> Unread(IEnumerable<(string Nodegroup, string Error)> unread) =>
+        unread.GroupBy(u => u.Error, StringComparer.Ordinal).Select(g => $"launch templates of {string.Join(", ", g.Select(u => u.Nodegroup))} ({g.Key.TrimEnd('.')})");
 
     /// <summary>"custom AMI ami-… 'name' (owner …)" or "pinned EKS-optimized AMI …"; DescribeImages failures become a note.</summary>
     private static async Task<string> DescribeAmiAsync(string ami, ReadinessCheck check, ReadinessData data, string? account, List<string> notes, CancellationToken ct)
@@ -220,6 +226,7 @@ public static partial class ReadinessEvaluators
         }
 
         var notes = new List<string>();
+        var unread = new List<(string Nodegroup, string Error)>();
         EngineException? error = null;
         int read = 0;
         try
@@ -229,7 +236,7 @@ public static partial class ReadinessEvaluators
                 if (t.Facts is not { } lt)
                 {
                     error ??= t.Error;
-                    notes.Add($"{t.Nodegroup}: {t.Reference} not read ({t.Error?.Message})");
+                    unread.Add((t.Nodegroup, t.Error?.Message ?? ""));
                     continue;
                 }
 
@@ -243,9 +250,10 @@ public static partial class ReadinessEvaluators
         catch (EngineException ex) when (!ct.IsCancellationRequested)
         {
             error ??= ex;
-            notes.Add("managed node groups not read (" + ex.Message + ")");
+            notes.Add("managed node groups (" + ex.Message.TrimEnd('.') + ")");
         }
 
+        notes.AddRange(Unread(unread));
         string note = notes.Count > 0 ? " Not read: " + string.Join("; ", notes) + "." : "";
         if (evidence.Count == 0)
         {
@@ -433,7 +441,7 @@ public static partial class ReadinessEvaluators
 
             error |= status == "ERROR";
             evidence.Add(new ReadinessEvidence("Insight", null, i.Str("name") ?? i.Str("id") ?? "",
-                $"{status} ({i.Str("category") ?? "?"}, Kubernetes {i.Str("kubernetesVersion") ?? "?"}): {Clip(i.Str("insightStatus", "reason") ?? "")}"));
+                $"{status} ({i.Str("category") ?? "?"}, Kubernetes {i.Str("kubernetesVersion") ?? "?"}): {Clip(i.Str("insightStatus", "reason") ?? "").TrimEnd('.')}"));
         }
 
         return evidence.Count == 0
