@@ -97,6 +97,23 @@ public static class ReadinessCatalogue
 
     public static IEnumerable<ReadinessCheck> Iam => All.Where(c => c.Id.StartsWith("AMI-", StringComparison.Ordinal));
 
+    /// <summary>
+    /// The catalogue as the about_EksAutoMode_Readiness topic lists it (id, severity, Kubernetes versions, title; then
+    /// source and as-of date), indented as a help-text block. A unit test keeps the topic equal to this.
+    /// </summary>
+    internal static string FormatTable(IEnumerable<ReadinessCheck> checks)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"    {"Id",-11} {"Severity",-8} {"K8s",-7} Title\n");
+        foreach (ReadinessCheck c in checks)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"    {c.Id,-11} {c.Severity,-8} {c.KubernetesVersions,-7} {c.Title}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"                source: {c.Source}; as of {c.AsOf:yyyy-MM-dd}\n");
+        }
+
+        return sb.ToString();
+    }
+
     public static ReadinessCheck Get(string id) => All.FirstOrDefault(c => c.Id == id)
         ?? throw new EngineException("ReadinessCheckUnknown", ErrorKind.ObjectNotFound, $"The readiness catalogue has no check '{id}'.", id);
 
