@@ -130,5 +130,6 @@ public class ReadinessCatalogueDocumentTests
         }
 
         Assert.Equal(expected, actual);
+        Assert.Contains($"({ReadinessCatalogue.Readiness.Count()} AMR and {ReadinessCatalogue.Iam.Count()} AMI checks)", string.Join(' ', lines));
     }
 }
