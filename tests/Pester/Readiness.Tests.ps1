@@ -25,6 +25,7 @@ BeforeDiscovery {
         @{ Id = 'AMR-LB-004'; Status = 'Fail'; Evidence = 'IngressClass/alb' }
         @{ Id = 'AMR-LB-005'; Status = 'Fail'; Evidence = 'Ingress/shop/web' }
         @{ Id = 'AMR-LB-006'; Status = 'Fail'; Evidence = 'Service/payments/payments-api' }
+        @{ Id = 'AMR-LB-007'; Status = 'Fail'; Evidence = 'Ingress/shop/web' }
         @{ Id = 'AMR-STO-001'; Status = 'Fail'; Evidence = 'StorageClass/gp3' }
         @{ Id = 'AMR-STO-002'; Status = 'Fail'; Evidence = 'PersistentVolume/pvc-0f1e2d3c-data-orders-db-0' }
         @{ Id = 'AMR-STO-003'; Status = 'Warn'; Evidence = 'Deployment/kube-system/ebs-csi-controller' }
@@ -95,7 +96,7 @@ Describe 'Test-AutoModeReadiness -ListAvailable' {
         $blockers = @(Test-AutoModeReadiness -ListAvailable -Severity Blocker)
         $blockers.Severity | Sort-Object -Unique | Should -Be 'Blocker'
         $blockers.Id | Should -Contain 'AMR-STO-002'
-        @(Test-AutoModeReadiness -ListAvailable -CheckId 'AMR-LB-*').Id | Should -Be @('AMR-LB-001', 'AMR-LB-002', 'AMR-LB-003', 'AMR-LB-004', 'AMR-LB-005', 'AMR-LB-006')
+        @(Test-AutoModeReadiness -ListAvailable -CheckId 'AMR-LB-*').Id | Should -Be @('AMR-LB-001', 'AMR-LB-002', 'AMR-LB-003', 'AMR-LB-004', 'AMR-LB-005', 'AMR-LB-006', 'AMR-LB-007')
         (Test-AutoModeReadiness -ListAvailable -Category Networking | Where-Object Id -EQ 'AMR-NET-002').KubernetesVersions | Should -Be '>= 1.36'
     }
 }
@@ -160,6 +161,10 @@ Describe 'Test-AutoModeReadiness on the hazard scenario' -Skip:$sandboxMissing {
         $in = $script:hazardResults | Where-Object CheckId -EQ 'AMR-CLU-004'
         $in.Evidence.Name | Should -Be @('Deprecated APIs removed in Kubernetes v1.29', 'EKS add-on version compatibility')
         $in.Evidence[1].Value | Should -Match '^WARNING \(UPGRADE_READINESS, Kubernetes 1\.29\)'
+        $lb = $script:hazardResults | Where-Object CheckId -EQ 'AMR-LB-007'
+        ($lb.Evidence | ForEach-Object { "$(Format-Evidence $_): $($_.Value)" }) | Should -Be @(
+            'Ingress/shop/web: internet-facing: no subnet of vpc-0123456789abcdef0 is tagged kubernetes.io/role/elb (1 or empty); untagged: subnet-0a1b2c3d4e5f60001 (us-west-2a, 8000 free IPs), subnet-0a1b2c3d4e5f60002 (us-west-2b, 7963 free IPs), subnet-0a1b2c3d4e5f60003 (us-west-2c, 7926 free IPs)',
+            'Service/payments/payments-api: internal: no subnet of vpc-0123456789abcdef0 is tagged kubernetes.io/role/internal-elb (1 or empty); untagged: subnet-0a1b2c3d4e5f60001 (us-west-2a, 8000 free IPs), subnet-0a1b2c3d4e5f60002 (us-west-2b, 7963 free IPs), subnet-0a1b2c3d4e5f60003 (us-west-2c, 7926 free IPs)')
     }
 
     It 'leaves pods on hostNetwork and DaemonSet pods out of the IMDS and PDB checks' {

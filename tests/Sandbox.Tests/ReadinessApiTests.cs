@@ -37,6 +37,11 @@ public class ReadinessApiTests(ReadinessHazardFixture f) : IClassFixture<Readine
         var insights = f.Real.Aws("eks", "list-insights", "--cluster-name", "hazard-eks", "--filter", "statuses=ERROR,WARNING")["insights"]!.AsArray();
         Assert.Equal(new[] { "ERROR", "WARNING" }, insights.Select(i => i!["insightStatus"].Str("status")));
         Assert.Equal(3, f.Real.Aws("eks", "list-insights", "--cluster-name", "hazard-eks")["insights"]!.AsArray().Count);
+
+        var subnets = f.Real.Aws("ec2", "describe-subnets", "--filters", "Name=vpc-id,Values=vpc-0123456789abcdef0")["Subnets"]!.AsArray();
+        Assert.Equal(new[] { "us-west-2a", "us-west-2b", "us-west-2c" }, subnets.Select(x => x.Str("AvailabilityZone")));
+        Assert.Equal(8000, subnets[0]!.Long("AvailableIpAddressCount"));
+        Assert.Empty(f.Real.Aws("ec2", "describe-subnets", "--filters", "Name=tag-key,Values=kubernetes.io/role/elb")["Subnets"]!.AsArray());
     }
 
     [RealClientFact("aws")]

@@ -42,6 +42,7 @@ public static partial class ReadinessEvaluators
         ["nodeAccess"] = NodeAccessAsync,
         ["podIdentity"] = PodIdentityAsync,
         ["insights"] = InsightsAsync,
+        ["loadBalancerSubnets"] = LoadBalancerSubnetsAsync,
         ["iam"] = (_, _, _) => throw new EngineException("ReadinessIamOnly", ErrorKind.InvalidOperation, "IAM rows are evaluated by Test-AutoModeIamRole.", null),
     };
 

@@ -423,6 +423,60 @@ public static partial class ReadinessEvaluators
         return new ReadinessOutcome(evidence, $"{evidence.Length} service account(s) use IRSA, which keeps working; Pod Identity is recommended on Auto Mode: {List(evidence)}.{podIdentity}{note}");
     }
 
+    // ------------------------------------------------------------------ load balancer subnets
+
+    private static readonly ReadinessResource s_ingresses = new("networking.k8s.io", "v1", "ingresses", "Ingress");
+    private static readonly ReadinessResource s_services = new("", "v1", "services", "Service");
+
+    /// <summary>
+    /// AMR-LB-007: Auto Mode places load balancers only in subnets tagged kubernetes.io/role/elb (internet-facing) or
+    /// kubernetes.io/role/internal-elb (internal), value 1 or empty. Each Ingress and LoadBalancer Service is matched
+    /// with its scheme (annotation; default internal, as Auto Mode's) against the tags of the cluster VPC's subnets.
+    /// </summary>
+    private static async Task<ReadinessOutcome> LoadBalancerSubnetsAsync(ReadinessCheck check, ReadinessData data, CancellationToken ct)
+    {
+        string publicTag = check.Parameters.Keys[0], privateTag = check.Parameters.Keys[1];
+        var users = new List<(string Kind, string? Ns, string Name, bool Public)>();
+        foreach (JsonElement ing in await data.ListAsync(s_ingresses, ct).ConfigureAwait(false))
+        {
+            users.Add(("Ingress", ing.Str("metadata", "namespace"), ing.Name(), ing.Map("metadata", "annotations").GetValueOrDefault("alb.ingress.kubernetes.io/scheme") == "internet-facing"));
+        }
+
+        foreach (JsonElement svc in await data.ListAsync(s_services, ct).ConfigureAwait(false))
+        {
+            if (svc.Str("spec", "type") == "LoadBalancer")
+            {
+                users.Add(("Service", svc.Str("metadata", "namespace"), svc.Name(), svc.Map("metadata", "annotations").GetValueOrDefault("service.beta.kubernetes.io/aws-load-balancer-scheme") == "internet-facing"));
+            }
+        }
+
+        if (users.Count == 0)
+        {
+            return ReadinessOutcome.Pass("No Ingress or LoadBalancer Service: no subnet tags needed.");
+        }
+
+        JsonElement cluster = await data.ClusterAsync(ct).ConfigureAwait(false);
+        string vpc = cluster.Str("resourcesVpcConfig", "vpcId")
+            ?? throw new EngineException("ClusterVpcUnknown", ErrorKind.InvalidResult, "EKS DescribeCluster gave no resourcesVpcConfig.vpcId.", data.Source.ClusterName);
+        IReadOnlyList<SubnetFacts> subnets = await data.SubnetsAsync(vpc, ct).ConfigureAwait(false);
+        bool Tagged(SubnetFacts s, string tag) => s.Tags.TryGetValue(tag, out string? v) && v is "1" or "";
+        string Untagged(string tag) => string.Join(", ", subnets.Where(s => !Tagged(s, tag)).Take(6)
+            .Select(s => $"{s.SubnetId} ({s.AvailabilityZone ?? "?"}, {s.AvailableIpAddressCount?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "?"} free IPs)"));
+        var evidence = new List<ReadinessEvidence>();
+        foreach (var u in users)
+        {
+            string tag = u.Public ? publicTag : privateTag;
+            if (!subnets.Any(s => Tagged(s, tag)))
+            {
+                evidence.Add(new ReadinessEvidence(u.Kind, u.Ns, u.Name, $"{(u.Public ? "internet-facing" : "internal")}: no subnet of {vpc} is tagged {tag} (1 or empty); untagged: {Untagged(tag)}"));
+            }
+        }
+
+        return evidence.Count == 0
+            ? ReadinessOutcome.Pass($"The subnets of {vpc} carry the role tags the {users.Count} load balancer object(s) need.")
+            : new ReadinessOutcome(evidence, $"{evidence.Count} load balancer object(s) would find no tagged subnet under Auto Mode: {List(evidence)}.");
+    }
+
     // ------------------------------------------------------------------ insights
 
     /// <summary>AMR-CLU-004: EKS cluster insights whose status is one of the row's values (ERROR → Fail, WARNING only → Warn).</summary>

@@ -49,7 +49,13 @@ public interface IReadinessSource
 
     /// <summary>EC2 DescribeImages for one AMI; null when EC2 does not know it (deregistered or not shared).</summary>
     Task<AmiFacts?> DescribeImageAsync(string imageId, CancellationToken cancellationToken);
+
+    /// <summary>EC2 DescribeSubnets for every subnet of a VPC.</summary>
+    Task<IReadOnlyList<SubnetFacts>> DescribeSubnetsAsync(string vpcId, CancellationToken cancellationToken);
 }
+
+/// <summary>A VPC subnet as DescribeSubnets returns it.</summary>
+public sealed record SubnetFacts(string SubnetId, string? AvailabilityZone, long? AvailableIpAddressCount, bool MapPublicIpOnLaunch, IReadOnlyDictionary<string, string> Tags);
 
 /// <summary>One launch template version as EC2 returns it; <see cref="UserData"/> is the base64-decoded text (null when none is set).</summary>
 public sealed record LaunchTemplateFacts(string Id, string Name, long Version, string? ImageId, string? UserData, string? KeyName);
@@ -200,6 +206,28 @@ public sealed class LiveReadinessSource : IReadinessSource
             : new AmiFacts(Text(item, "imageId") ?? imageId, Text(item, "name"), Text(item, "imageOwnerId"), Text(item, "imageOwnerAlias"), Text(item, "description"));
     }
 
+    public async Task<IReadOnlyList<SubnetFacts>> DescribeSubnetsAsync(string vpcId, CancellationToken cancellationToken)
+    {
+        AwsSession session = RequireAws();
+        var result = new List<SubnetFacts>();
+        var parameters = new[] { new KeyValuePair<string, string>("Filter.1.Name", "vpc-id"), new KeyValuePair<string, string>("Filter.1.Value.1", vpcId) };
+        await foreach (XDocument page in session.Client.PaginateQueryAsync(AwsService.Ec2, "DescribeSubnets", Ec2Version, parameters, "NextToken", "nextToken",
+            new AwsCallOptions { Target = vpcId }, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (XElement item in page.Descendants().FirstOrDefault(e => e.Name.LocalName == "subnetSet")?.Elements() ?? Enumerable.Empty<XElement>())
+            {
+                var tags = (Child(item, "tagSet")?.Elements() ?? Enumerable.Empty<XElement>())
+                    .Select(t => (Key: Text(t, "key"), Value: Child(t, "value")?.Value ?? ""))
+                    .Where(t => t.Key is not null).GroupBy(t => t.Key!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
+                result.Add(new SubnetFacts(Text(item, "subnetId") ?? "", Text(item, "availabilityZone"),
+                    long.TryParse(Text(item, "availableIpAddressCount"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long ips) ? ips : null,
+                    string.Equals(Text(item, "mapPublicIpOnLaunch"), "true", StringComparison.OrdinalIgnoreCase), tags));
+            }
+        }
+
+        return result;
+    }
+
     private static XElement? Child(XElement? e, string name) => e?.Elements().FirstOrDefault(x => x.Name.LocalName == name);
 
     private static string? Text(XElement? e, string name) => Child(e, name)?.Value is { Length: > 0 } v ? v : null;
@@ -306,6 +334,9 @@ public sealed class ReadinessData
     /// <summary>The AMI, or null when EC2 does not know it.</summary>
     public async Task<AmiFacts?> ImageAsync(string imageId, CancellationToken ct) =>
         (await Get($"ec2:ami:{imageId}", async () => (object)new Box<AmiFacts?>(await Source.DescribeImageAsync(imageId, ct).ConfigureAwait(false))).ConfigureAwait(false) as Box<AmiFacts?>)!.Value;
+
+    public async Task<IReadOnlyList<SubnetFacts>> SubnetsAsync(string vpcId, CancellationToken ct) =>
+        (IReadOnlyList<SubnetFacts>)await Get($"ec2:subnets:{vpcId}", async () => (object)await Source.DescribeSubnetsAsync(vpcId, ct).ConfigureAwait(false)).ConfigureAwait(false);
 
     private sealed record Box<T>(T Value);
 

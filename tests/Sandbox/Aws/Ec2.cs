@@ -7,7 +7,7 @@ using EksAutoMode.Sandbox.Kube;
 
 namespace EksAutoMode.Sandbox.Aws;
 
-/// <summary>EC2 Query/XML API (version 2016-11-15): DescribeInstances, DescribeInstanceTypes, DescribeSpotPriceHistory, DescribeLaunchTemplateVersions, DescribeImages.</summary>
+/// <summary>EC2 Query/XML API (version 2016-11-15): DescribeInstances, DescribeInstanceTypes, DescribeSpotPriceHistory, DescribeLaunchTemplateVersions, DescribeImages, DescribeSubnets.</summary>
 internal sealed class Ec2(World w)
 {
     private const string Ns = "http://ec2.amazonaws.com/doc/2016-11-15/";
@@ -19,6 +19,7 @@ internal sealed class Ec2(World w)
         "DescribeSpotPriceHistory" => DescribeSpotPriceHistory(a),
         "DescribeLaunchTemplateVersions" => DescribeLaunchTemplateVersions(a),
         "DescribeImages" => DescribeImages(a),
+        "DescribeSubnets" => DescribeSubnets(a),
         "" => throw new AwsError(400, "MissingAction", "The request must contain the parameter Action"),
         _ => throw new AwsError(400, "InvalidAction", $"The action {a.Action} is not valid for this web service."),
     };
@@ -303,6 +304,63 @@ internal sealed class Ec2(World w)
             sb.Append("</item>\n");
         }
         sb.Append("    </imagesSet>\n");
+        if (start + max < matched.Count) sb.Append($"    <nextToken>{Token(a, start + max)}</nextToken>\n");
+        sb.Append($"</{a.Action}Response>");
+        return AwsResponse.Xml(sb.ToString());
+    }
+
+    private static readonly HashSet<string> SubnetFilters = new(StringComparer.Ordinal) { "subnet-id", "vpc-id", "availability-zone", "availability-zone-id", "cidr-block", "tag-key", "state" };
+
+    /// <summary>DescribeSubnets: SubnetId.N (an unknown id is InvalidSubnetID.NotFound), Filter.N (vpc-id, subnet-id, availability-zone, tag:K, tag-key …), paging.</summary>
+    private AwsResponse DescribeSubnets(AwsRequest a)
+    {
+        var ids = Indexed(a, "SubnetId");
+        var filters = Filters(a);
+        foreach (var f in filters)
+            if (!SubnetFilters.Contains(f.Name) && !f.Name.StartsWith("tag:", StringComparison.Ordinal)) throw new AwsError(400, "InvalidParameterValue", $"The filter '{f.Name}' is invalid");
+        var subnets = w.Subnets.Where(sn => sn.Str("_region") == a.Region).ToList();
+        var missing = ids.Where(id => subnets.All(sn => sn.Str("subnetId") != id)).ToList();
+        if (missing.Count > 0) throw new AwsError(400, "InvalidSubnetID.NotFound", $"The subnet ID '{string.Join(",", missing)}' does not exist");
+        IEnumerable<(string Key, string Value)> Tags(JsonObject sn) => (sn.Obj("tags") ?? new JsonObject()).Select(kv => (kv.Key, kv.Value?.ToString() ?? ""));
+        var matched = subnets
+            .Where(sn => ids.Count == 0 || ids.Contains(sn.Str("subnetId")!))
+            .Where(sn => filters.All(f => f.Name switch
+            {
+                "subnet-id" => Wild(f.Values, sn.Str("subnetId")),
+                "vpc-id" => Wild(f.Values, sn.Str("vpcId")),
+                "availability-zone" => Wild(f.Values, sn.Str("availabilityZone")),
+                "availability-zone-id" => Wild(f.Values, sn.Str("availabilityZoneId")),
+                "cidr-block" => Wild(f.Values, sn.Str("cidrBlock")),
+                "state" => Wild(f.Values, "available"),
+                "tag-key" => Tags(sn).Any(t => Wild(f.Values, t.Key)),
+                _ => Tags(sn).Any(t => t.Key == f.Name[4..] && Wild(f.Values, t.Value)),
+            })).ToList();
+        var (start, max) = Paging(a, 5, 1000, 1000);
+        var sb = new StringBuilder(Open(a.Action, a, "subnetSet"));
+        foreach (var sn in matched.Skip(start).Take(max))
+        {
+            var item = new JsonObject
+            {
+                ["subnetId"] = sn.Str("subnetId"),
+                ["subnetArn"] = $"arn:aws:ec2:{a.Region}:{w.AccountId}:subnet/{sn.Str("subnetId")}",
+                ["state"] = "available",
+                ["ownerId"] = w.AccountId,
+                ["vpcId"] = sn.Str("vpcId"),
+                ["cidrBlock"] = sn.Str("cidrBlock"),
+                ["ipv6CidrBlockAssociationSet"] = new JsonArray(),
+                ["availableIpAddressCount"] = sn.Long("availableIpAddressCount") ?? 8000,
+                ["availabilityZone"] = sn.Str("availabilityZone"),
+                ["availabilityZoneId"] = sn.Str("availabilityZoneId"),
+                ["defaultForAz"] = false,
+                ["mapPublicIpOnLaunch"] = sn.Bool("mapPublicIpOnLaunch") ?? false,
+                ["assignIpv6AddressOnCreation"] = false,
+                ["tagSet"] = new JsonArray(Tags(sn).Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value }).ToArray()),
+            };
+            sb.Append("        <item>");
+            Xml.Write(sb, item);
+            sb.Append("</item>\n");
+        }
+        sb.Append("    </subnetSet>\n");
         if (start + max < matched.Count) sb.Append($"    <nextToken>{Token(a, start + max)}</nextToken>\n");
         sb.Append($"</{a.Action}Response>");
         return AwsResponse.Xml(sb.ToString());

@@ -78,6 +78,8 @@ internal sealed class World
     public readonly List<JsonObject> LaunchTemplates = new();
     /// <summary>EC2 images (DescribeImages items, EC2 XML field names); "_region" internal.</summary>
     public readonly List<JsonObject> Images = new();
+    /// <summary>VPC subnets (DescribeSubnets items): the scenario's, plus an untagged one for every cluster subnet it does not declare; "_region" internal.</summary>
+    public readonly List<JsonObject> Subnets = new();
     public string? CaPem;
     public DateTimeOffset Now = DateTimeOffset.UtcNow;
     public int Seed = 1;
@@ -121,6 +123,7 @@ internal static class ScenarioLoader
         w.StaticToken = root.Str("staticToken") ?? "sandbox-static-token-" + Ids.Hex("static" + seed, 24);
         if (w.Identities.Count == 0) throw new InvalidDataException("Scenario has no identities.");
         foreach (var c in root.Arr("clusters")) w.Clusters.Add(LoadCluster(w, (JsonObject)c!));
+        foreach (var cl in w.Clusters) ClusterSubnets(w, cl);
         if (generateNodes > 0)
         {
             var target = w.Clusters.FirstOrDefault(c => c.AutoMode) ?? w.Clusters.FirstOrDefault()
@@ -191,8 +194,30 @@ internal static class ScenarioLoader
         foreach (var v in root.Arr("addonVersions")) w.AddonVersions.Add((JsonObject)v!.DeepClone());
         foreach (var t in root.Arr("launchTemplates")) w.LaunchTemplates.Add(Regional(w, root, (JsonObject)t!));
         foreach (var i in root.Arr("images")) w.Images.Add(Regional(w, root, (JsonObject)i!));
+        foreach (var sn in root.Arr("subnets")) w.Subnets.Add(Regional(w, root, (JsonObject)sn!));
         var pricing = root.Obj("pricing");
         if (pricing != null) Pricing.Load(w, pricing);
+    }
+
+    /// <summary>Every subnet a cluster names (resourcesVpcConfig.subnetIds) exists in EC2: zone a, b, c … in order, a /19 each, untagged unless the scenario declares it.</summary>
+    private static void ClusterSubnets(World w, Cluster cl)
+    {
+        var vpc = cl.Eks.Obj("resourcesVpcConfig");
+        var i = 0;
+        foreach (var id in vpc.Strings("subnetIds"))
+        {
+            var zone = cl.Region + (char)('a' + i % 26);
+            var declared = w.Subnets.FirstOrDefault(sn => sn.Str("subnetId") == id && sn.Str("_region") == cl.Region);
+            var o = declared ?? new JsonObject { ["subnetId"] = id, ["_region"] = cl.Region };
+            o["vpcId"] ??= vpc.Str("vpcId");
+            o["availabilityZone"] ??= zone;
+            o["availabilityZoneId"] ??= NodeFactory.ZoneId(zone);
+            o["cidrBlock"] ??= $"10.0.{32 * (i % 8)}.0/19";
+            o["availableIpAddressCount"] ??= 8000 - 37 * i;
+            o["mapPublicIpOnLaunch"] ??= false;
+            if (declared == null) w.Subnets.Add(o);
+            i++;
+        }
     }
 
     /// <summary>A copy of a regional EC2 record with "_region" (its own "region" key, else the scenario's).</summary>

@@ -31,7 +31,7 @@ public class ReadinessNodeEvaluatorTests
         public Task<string> GetServerVersionAsync(CancellationToken cancellationToken) => Task.FromResult("v1.31.2-eks-1234");
 
         public Task<JsonElement> DescribeClusterAsync(CancellationToken cancellationToken) =>
-            Task.FromResult(Json("""{"name":"unit-eks","arn":"arn:aws:eks:us-west-2:111122223333:cluster/unit-eks","version":"1.31"}"""));
+            Task.FromResult(Json("""{"name":"unit-eks","arn":"arn:aws:eks:us-west-2:111122223333:cluster/unit-eks","version":"1.31","resourcesVpcConfig":{"vpcId":"vpc-1"}}"""));
 
         public Task<IReadOnlyList<JsonElement>> DescribeAddonsAsync(CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<JsonElement>>(new List<JsonElement>());
 
@@ -49,6 +49,10 @@ public class ReadinessNodeEvaluatorTests
             Ec2Denied is { } e ? throw e : Task.FromResult(Templates[idOrName]);
 
         public Task<AmiFacts?> DescribeImageAsync(string imageId, CancellationToken cancellationToken) => Task.FromResult(Images.GetValueOrDefault(imageId));
+
+        public List<SubnetFacts> Subnets { get; } = new();
+
+        public Task<IReadOnlyList<SubnetFacts>> DescribeSubnetsAsync(string vpcId, CancellationToken cancellationToken) => Task.FromResult<IReadOnlyList<SubnetFacts>>(Subnets);
     }
 
     private static JsonElement Json(string json)
@@ -207,5 +211,27 @@ public class ReadinessNodeEvaluatorTests
         ReadinessResult skipped = await RunAsync(source, "AMR-CLU-004");
         Assert.Equal(ReadinessStatus.Skipped, skipped.Status);
         Assert.StartsWith("No permission:", skipped.SkipReason);
+    }
+
+    [Fact]
+    public async Task LoadBalancersNeedSubnetsTaggedForTheirScheme()
+    {
+        var source = new FakeSource();
+        Assert.Equal(ReadinessStatus.Pass, (await RunAsync(source, "AMR-LB-007")).Status);
+        source.Objects["ingresses"] = new() { Json("""{"metadata":{"name":"web","namespace":"shop","annotations":{"alb.ingress.kubernetes.io/scheme":"internet-facing"}}}""") };
+        source.Objects["services"] = new()
+        {
+            Json("""{"metadata":{"name":"api","namespace":"shop"},"spec":{"type":"LoadBalancer"}}"""),
+            Json("""{"metadata":{"name":"db","namespace":"shop"},"spec":{"type":"ClusterIP"}}"""),
+        };
+        source.Subnets.Add(new SubnetFacts("subnet-a", "us-west-2a", 12, false, new Dictionary<string, string> { ["kubernetes.io/role/internal-elb"] = "" }));
+        source.Subnets.Add(new SubnetFacts("subnet-b", "us-west-2b", 4000, true, new Dictionary<string, string> { ["kubernetes.io/role/elb"] = "0" }));
+
+        ReadinessResult r = await RunAsync(source, "AMR-LB-007");
+
+        // the internal Service finds subnet-a (empty value counts); the internet-facing Ingress finds none (value 0 does not)
+        Assert.Equal(ReadinessStatus.Fail, r.Status);
+        Assert.Equal("Ingress/shop/web: internet-facing: no subnet of vpc-1 is tagged kubernetes.io/role/elb (1 or empty); untagged: subnet-a (us-west-2a, 12 free IPs), subnet-b (us-west-2b, 4000 free IPs)",
+            Assert.Single(r.Evidence).ToString());
     }
 }
