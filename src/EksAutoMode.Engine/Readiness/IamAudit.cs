@@ -519,7 +519,7 @@ public sealed class IamAudit
     /// <summary>IAM action matching: case-insensitive, <c>*</c> and <c>?</c> wildcards in the policy's action.</summary>
     internal static bool ActionMatches(string pattern, string action) =>
         Regex.IsMatch(action, "^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
     private static string PolicyName(string arn) => arn[(arn.LastIndexOf('/') + 1)..];
 }

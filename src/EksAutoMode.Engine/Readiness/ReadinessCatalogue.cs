@@ -69,7 +69,7 @@ public readonly record struct KubernetesMinor(int Major, int Minor) : IComparabl
             return null;
         }
 
-        Match m = Regex.Match(text.Trim(), @"^v?(\d{1,3})\.(\d{1,3})");
+        Match m = Regex.Match(text.Trim(), @"^v?(\d{1,3})\.(\d{1,3})", RegexOptions.NonBacktracking);
         return m.Success ? new KubernetesMinor(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)) : null;
     }
 
@@ -136,7 +136,7 @@ public static class ReadinessCatalogue
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (RowDto row in file.Checks ?? new List<RowDto>())
         {
-            string id = row.Id is { } i && Regex.IsMatch(i, "^AM[RI]-[A-Z]{2,4}-[0-9]{3}$") ? i : throw Invalid($"id '{row.Id}' is not AMR-<AREA>-NNN or AMI-<AREA>-NNN.");
+            string id = row.Id is { } i && Regex.IsMatch(i, "^AM[RI]-[A-Z]{2,4}-[0-9]{3}$", RegexOptions.NonBacktracking) ? i : throw Invalid($"id '{row.Id}' is not AMR-<AREA>-NNN or AMI-<AREA>-NNN.");
             if (!ids.Add(id)) throw Invalid($"id {id} appears twice.");
             string where = $"check {id}";
             if (!Categories.Contains(row.Category ?? "")) throw Invalid($"{where}: category '{row.Category}' is not one of {string.Join(", ", Categories)}.");

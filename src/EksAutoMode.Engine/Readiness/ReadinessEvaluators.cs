@@ -235,13 +235,13 @@ public static partial class ReadinessEvaluators
             foreach (string raw in config.Split('\n'))
             {
                 string line = raw.TrimEnd('\r');
-                if (Regex.IsMatch(line, @"^env:\s*$"))
+                if (Regex.IsMatch(line, @"^env:\s*$", RegexOptions.NonBacktracking))
                 {
                     inEnv = true;
                     continue;
                 }
 
-                if (inEnv && Regex.Match(line, @"^\s+([A-Za-z0-9_]+):\s*""?([^""#]*)""?") is { Success: true } m)
+                if (inEnv && Regex.Match(line, @"^\s+([A-Za-z0-9_]+):\s*""?([^""#]*)""?", RegexOptions.NonBacktracking) is { Success: true } m)
                 {
                     result.Add((m.Groups[1].Value, m.Groups[2].Value.Trim()));
                 }
@@ -604,5 +604,5 @@ public static class AddonVersion
     }
 
     private static long[] Parts(string v) =>
-        Regex.Matches(v, @"\d+").Select(m => long.TryParse(m.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : 0).ToArray();
+        Regex.Matches(v, @"\d+", RegexOptions.NonBacktracking).Select(m => long.TryParse(m.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : 0).ToArray();
 }
