@@ -42,6 +42,11 @@ public class ReadinessApiTests(ReadinessHazardFixture f) : IClassFixture<Readine
         Assert.Equal(new[] { "us-west-2a", "us-west-2b", "us-west-2c" }, subnets.Select(x => x.Str("AvailabilityZone")));
         Assert.Equal(8000, subnets[0]!.Long("AvailableIpAddressCount"));
         Assert.Empty(f.Real.Aws("ec2", "describe-subnets", "--filters", "Name=tag-key,Values=kubernetes.io/role/elb")["Subnets"]!.AsArray());
+
+        var sg = Assert.Single(f.Real.Aws("ec2", "describe-security-groups", "--filters", "Name=tag:aws:eks:cluster-name,Values=hazard-eks")["SecurityGroups"]!.AsArray())!;
+        Assert.Equal("sg-0c1a2b3c4d5e6f701", sg.Str("GroupId"));
+        Assert.StartsWith("eks-cluster-sg-hazard-eks-", sg.Str("GroupName"));
+        Assert.Equal("sg-0c1a2b3c4d5e6f701", sg["IpPermissions"]![0]!["UserIdGroupPairs"]![0].Str("GroupId"));
     }
 
     [RealClientFact("aws")]

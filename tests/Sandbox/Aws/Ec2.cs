@@ -7,7 +7,7 @@ using EksAutoMode.Sandbox.Kube;
 
 namespace EksAutoMode.Sandbox.Aws;
 
-/// <summary>EC2 Query/XML API (version 2016-11-15): DescribeInstances, DescribeInstanceTypes, DescribeSpotPriceHistory, DescribeLaunchTemplateVersions, DescribeImages, DescribeSubnets.</summary>
+/// <summary>EC2 Query/XML API (version 2016-11-15): DescribeInstances, DescribeInstanceTypes, DescribeSpotPriceHistory, DescribeLaunchTemplateVersions, DescribeImages, DescribeSubnets, DescribeSecurityGroups.</summary>
 internal sealed class Ec2(World w)
 {
     private const string Ns = "http://ec2.amazonaws.com/doc/2016-11-15/";
@@ -20,6 +20,7 @@ internal sealed class Ec2(World w)
         "DescribeLaunchTemplateVersions" => DescribeLaunchTemplateVersions(a),
         "DescribeImages" => DescribeImages(a),
         "DescribeSubnets" => DescribeSubnets(a),
+        "DescribeSecurityGroups" => DescribeSecurityGroups(a),
         "" => throw new AwsError(400, "MissingAction", "The request must contain the parameter Action"),
         _ => throw new AwsError(400, "InvalidAction", $"The action {a.Action} is not valid for this web service."),
     };
@@ -361,6 +362,61 @@ internal sealed class Ec2(World w)
             sb.Append("</item>\n");
         }
         sb.Append("    </subnetSet>\n");
+        if (start + max < matched.Count) sb.Append($"    <nextToken>{Token(a, start + max)}</nextToken>\n");
+        sb.Append($"</{a.Action}Response>");
+        return AwsResponse.Xml(sb.ToString());
+    }
+
+    private static readonly HashSet<string> GroupFilters = new(StringComparer.Ordinal) { "group-id", "group-name", "vpc-id", "description", "tag-key" };
+
+    /// <summary>DescribeSecurityGroups: GroupId.N (unknown: InvalidGroup.NotFound), GroupName.N, Filter.N (group-id, group-name, vpc-id, tag:K, tag-key).</summary>
+    private AwsResponse DescribeSecurityGroups(AwsRequest a)
+    {
+        var ids = Indexed(a, "GroupId");
+        var names = Indexed(a, "GroupName");
+        var filters = Filters(a);
+        foreach (var f in filters)
+            if (!GroupFilters.Contains(f.Name) && !f.Name.StartsWith("tag:", StringComparison.Ordinal)) throw new AwsError(400, "InvalidParameterValue", $"The filter '{f.Name}' is invalid");
+        var groups = w.SecurityGroups.Where(g => g.Str("_region") == a.Region).ToList();
+        var missing = ids.Where(id => groups.All(g => g.Str("groupId") != id)).ToList();
+        if (missing.Count > 0) throw new AwsError(400, "InvalidGroup.NotFound", $"The security group '{string.Join(",", missing)}' does not exist");
+        IEnumerable<(string Key, string Value)> Tags(JsonObject g) => (g.Obj("tags") ?? new JsonObject()).Select(kv => (kv.Key, kv.Value?.ToString() ?? ""));
+        var matched = groups
+            .Where(g => ids.Count == 0 || ids.Contains(g.Str("groupId")!))
+            .Where(g => names.Count == 0 || names.Contains(g.Str("groupName")!))
+            .Where(g => filters.All(f => f.Name switch
+            {
+                "group-id" => Wild(f.Values, g.Str("groupId")),
+                "group-name" => Wild(f.Values, g.Str("groupName")),
+                "vpc-id" => Wild(f.Values, g.Str("vpcId")),
+                "description" => Wild(f.Values, g.Str("groupDescription")),
+                "tag-key" => Tags(g).Any(t => Wild(f.Values, t.Key)),
+                _ => Tags(g).Any(t => t.Key == f.Name[4..] && Wild(f.Values, t.Value)),
+            })).ToList();
+        var (start, max) = Paging(a, 5, 1000, 1000);
+        var sb = new StringBuilder(Open(a.Action, a, "securityGroupInfo"));
+        foreach (var g in matched.Skip(start).Take(max))
+        {
+            var self = g.Bool("_selfReferencing") == true
+                ? new JsonArray(new JsonObject { ["ipProtocol"] = "-1", ["groups"] = new JsonArray(new JsonObject { ["userId"] = w.AccountId, ["groupId"] = g.Str("groupId") }), ["ipRanges"] = new JsonArray(), ["ipv6Ranges"] = new JsonArray(), ["prefixListIds"] = new JsonArray() })
+                : g["ipPermissions"]?.DeepClone() as JsonArray ?? new JsonArray();
+            var item = new JsonObject
+            {
+                ["ownerId"] = w.AccountId,
+                ["groupId"] = g.Str("groupId"),
+                ["groupName"] = g.Str("groupName"),
+                ["groupDescription"] = g.Str("groupDescription") ?? g.Str("groupName"),
+                ["vpcId"] = g.Str("vpcId"),
+                ["securityGroupArn"] = $"arn:aws:ec2:{a.Region}:{w.AccountId}:security-group/{g.Str("groupId")}",
+                ["ipPermissions"] = self,
+                ["ipPermissionsEgress"] = new JsonArray(new JsonObject { ["ipProtocol"] = "-1", ["groups"] = new JsonArray(), ["ipRanges"] = new JsonArray(new JsonObject { ["cidrIp"] = "0.0.0.0/0" }), ["ipv6Ranges"] = new JsonArray(), ["prefixListIds"] = new JsonArray() }),
+                ["tagSet"] = new JsonArray(Tags(g).Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value }).ToArray()),
+            };
+            sb.Append("        <item>");
+            Xml.Write(sb, item);
+            sb.Append("</item>\n");
+        }
+        sb.Append("    </securityGroupInfo>\n");
         if (start + max < matched.Count) sb.Append($"    <nextToken>{Token(a, start + max)}</nextToken>\n");
         sb.Append($"</{a.Action}Response>");
         return AwsResponse.Xml(sb.ToString());

@@ -80,6 +80,8 @@ internal sealed class World
     public readonly List<JsonObject> Images = new();
     /// <summary>VPC subnets (DescribeSubnets items): the scenario's, plus an untagged one for every cluster subnet it does not declare; "_region" internal.</summary>
     public readonly List<JsonObject> Subnets = new();
+    /// <summary>Security groups (DescribeSecurityGroups): the scenario's, plus each cluster's EKS-created cluster security group; "_region" internal.</summary>
+    public readonly List<JsonObject> SecurityGroups = new();
     public string? CaPem;
     public DateTimeOffset Now = DateTimeOffset.UtcNow;
     public int Seed = 1;
@@ -195,6 +197,7 @@ internal static class ScenarioLoader
         foreach (var t in root.Arr("launchTemplates")) w.LaunchTemplates.Add(Regional(w, root, (JsonObject)t!));
         foreach (var i in root.Arr("images")) w.Images.Add(Regional(w, root, (JsonObject)i!));
         foreach (var sn in root.Arr("subnets")) w.Subnets.Add(Regional(w, root, (JsonObject)sn!));
+        foreach (var sg in root.Arr("securityGroups")) w.SecurityGroups.Add(Regional(w, root, (JsonObject)sg!));
         var pricing = root.Obj("pricing");
         if (pricing != null) Pricing.Load(w, pricing);
     }
@@ -217,6 +220,19 @@ internal static class ScenarioLoader
             o["mapPublicIpOnLaunch"] ??= false;
             if (declared == null) w.Subnets.Add(o);
             i++;
+        }
+
+        // The cluster security group EKS creates (name eks-cluster-sg-<cluster>-<suffix>), unless the scenario declares it.
+        if (vpc.Str("clusterSecurityGroupId") is { } sgId && !w.SecurityGroups.Any(g => g.Str("groupId") == sgId && g.Str("_region") == cl.Region))
+        {
+            w.SecurityGroups.Add(new JsonObject
+            {
+                ["groupId"] = sgId, ["_region"] = cl.Region, ["vpcId"] = vpc.Str("vpcId"),
+                ["groupName"] = $"eks-cluster-sg-{cl.Name}-{Ids.Hex("clustersg" + cl.Name, 8)}",
+                ["groupDescription"] = "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as any managed workloads.",
+                ["tags"] = new JsonObject { ["aws:eks:cluster-name"] = cl.Name, [$"kubernetes.io/cluster/{cl.Name}"] = "owned", ["Name"] = $"eks-cluster-sg-{cl.Name}" },
+                ["_selfReferencing"] = true,
+            });
         }
     }
 
