@@ -168,8 +168,29 @@ internal sealed class Ec2(World w)
         return AwsResponse.Xml(sb.ToString());
     }
 
-    private static string Open(string action, AwsRequest a, string set) =>
-        $"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{action}Response xmlns=\"{Ns}\">\n    <requestId>{a.RequestId}</requestId>\n    <{set}>\n";
+    /// <summary>An EC2 list response: the items of one page under <paramref name="set"/>, then nextToken when more remain.</summary>
+    private static AwsResponse ItemSet(AwsRequest a, string set, IReadOnlyList<JsonObject> page, bool more, int next)
+    {
+        var sb = new StringBuilder($"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{a.Action}Response xmlns=\"{Ns}\">\n    <requestId>{a.RequestId}</requestId>\n    <{set}>\n");
+        foreach (var item in page)
+        {
+            sb.Append("        <item>");
+            Xml.Write(sb, item);
+            sb.Append("</item>\n");
+        }
+        sb.Append($"    </{set}>\n");
+        if (more) sb.Append($"    <nextToken>{Token(a, next)}</nextToken>\n");
+        sb.Append($"</{a.Action}Response>");
+        return AwsResponse.Xml(sb.ToString());
+    }
+
+    private static IEnumerable<(string Key, string Value)> Tags(JsonObject o) => (o.Obj("tags") ?? new JsonObject()).Select(kv => (kv.Key, kv.Value?.ToString() ?? ""));
+
+    private static JsonArray TagSet(JsonObject o) => new(Tags(o).Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value }).ToArray());
+
+    /// <summary>tag:K and tag-key filters on a record's tags map.</summary>
+    private static bool TagFilter((string Name, List<string> Values) f, JsonObject o) =>
+        f.Name == "tag-key" ? Tags(o).Any(t => Wild(f.Values, t.Key)) : Tags(o).Any(t => t.Key == f.Name[4..] && Wild(f.Values, t.Value));
 
     /// <summary>
     /// DescribeLaunchTemplateVersions for one template (LaunchTemplateId or LaunchTemplateName), LaunchTemplateVersion.N
@@ -215,7 +236,7 @@ internal sealed class Ec2(World w)
             }
         }
         var (start, max) = Paging(a, 1, 200, 200);
-        var sb = new StringBuilder(Open(a.Action, a, "launchTemplateVersionSet"));
+        var items = new List<JsonObject>();
         foreach (var (t, v) in rows.Skip(start).Take(max))
         {
             var data = (JsonObject)(v.Obj("launchTemplateData")?.DeepClone() ?? new JsonObject());
@@ -235,14 +256,9 @@ internal sealed class Ec2(World w)
                 ["defaultVersion"] = (v.Long("versionNumber") ?? 1) == (t.Long("defaultVersion") ?? 1),
                 ["launchTemplateData"] = data,
             };
-            sb.Append("        <item>");
-            Xml.Write(sb, item);
-            sb.Append("</item>\n");
+            items.Add(item);
         }
-        sb.Append("    </launchTemplateVersionSet>\n");
-        if (start + max < rows.Count) sb.Append($"    <nextToken>{Token(a, start + max)}</nextToken>\n");
-        sb.Append($"</{a.Action}Response>");
-        return AwsResponse.Xml(sb.ToString());
+        return ItemSet(a, "launchTemplateVersionSet", items, start + max < rows.Count, start + max);
     }
 
     private static readonly HashSet<string> ImageFilters = new(StringComparer.Ordinal) { "image-id", "name", "owner-id", "owner-alias", "architecture", "state" };
@@ -274,11 +290,10 @@ internal sealed class Ec2(World w)
                 _ => false,
             })).ToList();
         var (start, max) = Paging(a, 5, 1000, 1000);
-        var sb = new StringBuilder(Open(a.Action, a, "imagesSet"));
-        foreach (var i in matched.Skip(start).Take(max))
+        return ItemSet(a, "imagesSet", matched.Skip(start).Take(max).Select(i =>
         {
             var name = i.Str("name") ?? "";
-            var item = new JsonObject
+            return new JsonObject
             {
                 ["imageId"] = i.Str("imageId"),
                 ["imageLocation"] = i.Str("imageLocation") ?? $"{i.Str("imageOwnerAlias") ?? i.Str("imageOwnerId")}/{name}",
@@ -300,14 +315,7 @@ internal sealed class Ec2(World w)
                 ["enaSupport"] = true,
                 ["bootMode"] = "uefi-preferred",
             };
-            sb.Append("        <item>");
-            Xml.Write(sb, item);
-            sb.Append("</item>\n");
-        }
-        sb.Append("    </imagesSet>\n");
-        if (start + max < matched.Count) sb.Append($"    <nextToken>{Token(a, start + max)}</nextToken>\n");
-        sb.Append($"</{a.Action}Response>");
-        return AwsResponse.Xml(sb.ToString());
+        }).ToList(), start + max < matched.Count, start + max);
     }
 
     private static readonly HashSet<string> SubnetFilters = new(StringComparer.Ordinal) { "subnet-id", "vpc-id", "availability-zone", "availability-zone-id", "cidr-block", "tag-key", "state" };
@@ -322,7 +330,6 @@ internal sealed class Ec2(World w)
         var subnets = w.Subnets.Where(sn => sn.Str("_region") == a.Region).ToList();
         var missing = ids.Where(id => subnets.All(sn => sn.Str("subnetId") != id)).ToList();
         if (missing.Count > 0) throw new AwsError(400, "InvalidSubnetID.NotFound", $"The subnet ID '{string.Join(",", missing)}' does not exist");
-        IEnumerable<(string Key, string Value)> Tags(JsonObject sn) => (sn.Obj("tags") ?? new JsonObject()).Select(kv => (kv.Key, kv.Value?.ToString() ?? ""));
         var matched = subnets
             .Where(sn => ids.Count == 0 || ids.Contains(sn.Str("subnetId")!))
             .Where(sn => filters.All(f => f.Name switch
@@ -333,14 +340,10 @@ internal sealed class Ec2(World w)
                 "availability-zone-id" => Wild(f.Values, sn.Str("availabilityZoneId")),
                 "cidr-block" => Wild(f.Values, sn.Str("cidrBlock")),
                 "state" => Wild(f.Values, "available"),
-                "tag-key" => Tags(sn).Any(t => Wild(f.Values, t.Key)),
-                _ => Tags(sn).Any(t => t.Key == f.Name[4..] && Wild(f.Values, t.Value)),
+                _ => TagFilter(f, sn),
             })).ToList();
         var (start, max) = Paging(a, 5, 1000, 1000);
-        var sb = new StringBuilder(Open(a.Action, a, "subnetSet"));
-        foreach (var sn in matched.Skip(start).Take(max))
-        {
-            var item = new JsonObject
+        return ItemSet(a, "subnetSet", matched.Skip(start).Take(max).Select(sn => new JsonObject
             {
                 ["subnetId"] = sn.Str("subnetId"),
                 ["subnetArn"] = $"arn:aws:ec2:{a.Region}:{w.AccountId}:subnet/{sn.Str("subnetId")}",
@@ -355,16 +358,8 @@ internal sealed class Ec2(World w)
                 ["defaultForAz"] = false,
                 ["mapPublicIpOnLaunch"] = sn.Bool("mapPublicIpOnLaunch") ?? false,
                 ["assignIpv6AddressOnCreation"] = false,
-                ["tagSet"] = new JsonArray(Tags(sn).Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value }).ToArray()),
-            };
-            sb.Append("        <item>");
-            Xml.Write(sb, item);
-            sb.Append("</item>\n");
-        }
-        sb.Append("    </subnetSet>\n");
-        if (start + max < matched.Count) sb.Append($"    <nextToken>{Token(a, start + max)}</nextToken>\n");
-        sb.Append($"</{a.Action}Response>");
-        return AwsResponse.Xml(sb.ToString());
+                ["tagSet"] = TagSet(sn),
+            }).ToList(), start + max < matched.Count, start + max);
     }
 
     private static readonly HashSet<string> GroupFilters = new(StringComparer.Ordinal) { "group-id", "group-name", "vpc-id", "description", "tag-key" };
@@ -380,7 +375,6 @@ internal sealed class Ec2(World w)
         var groups = w.SecurityGroups.Where(g => g.Str("_region") == a.Region).ToList();
         var missing = ids.Where(id => groups.All(g => g.Str("groupId") != id)).ToList();
         if (missing.Count > 0) throw new AwsError(400, "InvalidGroup.NotFound", $"The security group '{string.Join(",", missing)}' does not exist");
-        IEnumerable<(string Key, string Value)> Tags(JsonObject g) => (g.Obj("tags") ?? new JsonObject()).Select(kv => (kv.Key, kv.Value?.ToString() ?? ""));
         var matched = groups
             .Where(g => ids.Count == 0 || ids.Contains(g.Str("groupId")!))
             .Where(g => names.Count == 0 || names.Contains(g.Str("groupName")!))
@@ -390,17 +384,15 @@ internal sealed class Ec2(World w)
                 "group-name" => Wild(f.Values, g.Str("groupName")),
                 "vpc-id" => Wild(f.Values, g.Str("vpcId")),
                 "description" => Wild(f.Values, g.Str("groupDescription")),
-                "tag-key" => Tags(g).Any(t => Wild(f.Values, t.Key)),
-                _ => Tags(g).Any(t => t.Key == f.Name[4..] && Wild(f.Values, t.Value)),
+                _ => TagFilter(f, g),
             })).ToList();
         var (start, max) = Paging(a, 5, 1000, 1000);
-        var sb = new StringBuilder(Open(a.Action, a, "securityGroupInfo"));
-        foreach (var g in matched.Skip(start).Take(max))
+        return ItemSet(a, "securityGroupInfo", matched.Skip(start).Take(max).Select(g =>
         {
             var self = g.Bool("_selfReferencing") == true
                 ? new JsonArray(new JsonObject { ["ipProtocol"] = "-1", ["groups"] = new JsonArray(new JsonObject { ["userId"] = w.AccountId, ["groupId"] = g.Str("groupId") }), ["ipRanges"] = new JsonArray(), ["ipv6Ranges"] = new JsonArray(), ["prefixListIds"] = new JsonArray() })
                 : g["ipPermissions"]?.DeepClone() as JsonArray ?? new JsonArray();
-            var item = new JsonObject
+            return new JsonObject
             {
                 ["ownerId"] = w.AccountId,
                 ["groupId"] = g.Str("groupId"),
@@ -410,16 +402,9 @@ internal sealed class Ec2(World w)
                 ["securityGroupArn"] = $"arn:aws:ec2:{a.Region}:{w.AccountId}:security-group/{g.Str("groupId")}",
                 ["ipPermissions"] = self,
                 ["ipPermissionsEgress"] = new JsonArray(new JsonObject { ["ipProtocol"] = "-1", ["groups"] = new JsonArray(), ["ipRanges"] = new JsonArray(new JsonObject { ["cidrIp"] = "0.0.0.0/0" }), ["ipv6Ranges"] = new JsonArray(), ["prefixListIds"] = new JsonArray() }),
-                ["tagSet"] = new JsonArray(Tags(g).Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value }).ToArray()),
+                ["tagSet"] = TagSet(g),
             };
-            sb.Append("        <item>");
-            Xml.Write(sb, item);
-            sb.Append("</item>\n");
-        }
-        sb.Append("    </securityGroupInfo>\n");
-        if (start + max < matched.Count) sb.Append($"    <nextToken>{Token(a, start + max)}</nextToken>\n");
-        sb.Append($"</{a.Action}Response>");
-        return AwsResponse.Xml(sb.ToString());
+        }).ToList(), start + max < matched.Count, start + max);
     }
 
     private JsonObject? Virtual(string id, string region)
