@@ -357,9 +357,9 @@ public sealed class IamAudit
                 var denied = new SortedSet<string>(StringComparer.Ordinal);
                 await foreach (XDocument page in _session.Client.PaginateQueryAsync(AwsService.Iam, "SimulatePrincipalPolicy", IamVersion, p, "Marker", "Marker", new AwsCallOptions { Target = roleName }, ct).ConfigureAwait(false))
                 {
-                    foreach (XElement e in page.Descendants().Where(x => x.Name.LocalName == "EvaluationResults").SelectMany(x => x.Elements()))
+                    foreach (XElement e in QueryXml.Items(page, "EvaluationResults"))
                     {
-                        if (Child(e, "EvalDecision") != "allowed" && Child(e, "EvalActionName") is { } action) denied.Add(action);
+                        if (QueryXml.Text(e, "EvalDecision") != "allowed" && QueryXml.Text(e, "EvalActionName") is { } action) denied.Add(action);
                     }
                 }
 
@@ -373,8 +373,6 @@ public sealed class IamAudit
 
         return (result, $"evaluated with iam:SimulatePrincipalPolicy (custom tag keys {string.Join(", ", tagKeys.Values.SelectMany(k => k).Distinct().OrderBy(k => k, StringComparer.Ordinal))})");
     }
-
-    private static string? Child(XElement e, string localName) => e.Elements().FirstOrDefault(x => x.Name.LocalName == localName)?.Value;
 
     internal static JsonObject Statement((string Sid, string[] Actions, string[] Resources, string[] LikeKeys) g)
     {

@@ -165,7 +165,7 @@ public sealed class LiveReadinessSource : IReadinessSource
         };
         XDocument doc = await session.Client.InvokeQueryAsync(AwsService.Ec2, "DescribeLaunchTemplateVersions", Ec2Version, parameters,
             new AwsCallOptions { Target = idOrName }, cancellationToken).ConfigureAwait(false);
-        XElement item = doc.Descendants().FirstOrDefault(e => e.Name.LocalName == "launchTemplateVersionSet")?.Elements().FirstOrDefault()
+        XElement item = QueryXml.Items(doc, "launchTemplateVersionSet").FirstOrDefault()
             ?? throw new EngineException("LaunchTemplateVersionNotFound", ErrorKind.ObjectNotFound, $"EC2 returned no version {version ?? "$Default"} of launch template {idOrName}.", idOrName);
         XElement? data = Child(item, "launchTemplateData");
         string? userData = Text(data, "userData");
@@ -201,7 +201,7 @@ public sealed class LiveReadinessSource : IReadinessSource
             return null;
         }
 
-        XElement? item = doc.Descendants().FirstOrDefault(e => e.Name.LocalName == "imagesSet")?.Elements().FirstOrDefault();
+        XElement? item = QueryXml.Items(doc, "imagesSet").FirstOrDefault();
         return item is null ? null
             : new AmiFacts(Text(item, "imageId") ?? imageId, Text(item, "name"), Text(item, "imageOwnerId"), Text(item, "imageOwnerAlias"), Text(item, "description"));
     }
@@ -214,7 +214,7 @@ public sealed class LiveReadinessSource : IReadinessSource
         await foreach (XDocument page in session.Client.PaginateQueryAsync(AwsService.Ec2, "DescribeSubnets", Ec2Version, parameters, "NextToken", "nextToken",
             new AwsCallOptions { Target = vpcId }, cancellationToken).ConfigureAwait(false))
         {
-            foreach (XElement item in page.Descendants().FirstOrDefault(e => e.Name.LocalName == "subnetSet")?.Elements() ?? Enumerable.Empty<XElement>())
+            foreach (XElement item in QueryXml.Items(page, "subnetSet"))
             {
                 var tags = (Child(item, "tagSet")?.Elements() ?? Enumerable.Empty<XElement>())
                     .Select(t => (Key: Text(t, "key"), Value: Child(t, "value")?.Value ?? ""))
@@ -228,9 +228,9 @@ public sealed class LiveReadinessSource : IReadinessSource
         return result;
     }
 
-    private static XElement? Child(XElement? e, string name) => e?.Elements().FirstOrDefault(x => x.Name.LocalName == name);
+    private static XElement? Child(XElement? e, string name) => QueryXml.Child(e, name);
 
-    private static string? Text(XElement? e, string name) => Child(e, name)?.Value is { Length: > 0 } v ? v : null;
+    private static string? Text(XElement? e, string name) => QueryXml.Text(e, name);
 
     private AwsSession RequireAws() => _session ?? throw new EngineException("ReadinessNeedsClusterName", ErrorKind.InvalidArgument,
         "EC2 data was not read: give -ClusterName (with AWS credentials) to read launch templates and AMIs.", null);
