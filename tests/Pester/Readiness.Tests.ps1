@@ -92,6 +92,16 @@ Describe 'Test-AutoModeReadiness -ListAvailable' {
         ($all.Id | Sort-Object -Unique).Count | Should -Be $all.Count
     }
 
+    It 'Get-Help about_EksAutoMode_Readiness lists every check of the module with its severity, source and as-of date' {
+        $topic = (Get-Help about_EksAutoMode_Readiness | Out-String) -replace '\s+', ' '
+        $all = @(Test-AutoModeReadiness -ListAvailable)
+        $all.Count | Should -Be 36
+        foreach ($c in $all) {
+            $topic | Should -BeLike "*$($c.Id) $($c.Severity) *$($c.Title) source: $(($c.Source -replace '\s+', ' ')); as of $($c.AsOf.ToString('yyyy-MM-dd'))*"
+        }
+        foreach ($id in 'AMI-CLU-001', 'AMI-CLU-002', 'AMI-NOD-001', 'AMI-NOD-002', 'AMI-NOD-003', 'AMI-ACC-001', 'AMI-TAG-001') { $topic | Should -BeLike "*$id Blocker *" }
+    }
+
     It 'filters the list by severity, category and id pattern' {
         $blockers = @(Test-AutoModeReadiness -ListAvailable -Severity Blocker)
         $blockers.Severity | Sort-Object -Unique | Should -Be 'Blocker'
