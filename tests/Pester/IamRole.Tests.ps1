@@ -89,6 +89,16 @@ Describe 'Test-AutoModeIamRole on the hazard cluster' -Skip:$sandboxMissing {
         $doc.Statement.Sid | Should -Be @('Compute', 'Storage', 'Networking')
         $doc.Statement[0].Condition.StringEquals.'aws:RequestTag/eks:eks-cluster-name' | Should -Be '${aws:PrincipalTag/eks:eks-cluster-name}'
         $doc.Statement[1].Action | Should -Be @('ec2:CreateVolume', 'ec2:CreateSnapshot')
+        $f.Message | Should -Match 'evaluated with iam:SimulatePrincipalPolicy \(custom tag keys cost-center, team\)'
+        ($f.Evidence | Where-Object Kind -EQ 'StorageClass').Value | Should -Match 'lacks ec2:CreateVolume, ec2:CreateSnapshot \(Allow with conditions aws:RequestTag/eks:eks-cluster-name = \$\{aws:PrincipalTag/eks:eks-cluster-name\}\)$'
+    }
+
+    It 'reads the policies instead when iam:SimulatePrincipalPolicy is denied, and says so' {
+        $ns = Get-AwsArgs $script:hazard 'AKIASANDBOXNOSIMUL01'
+        $f = Test-AutoModeIamRole @ns -ClusterName hazard-eks -NodeRoleName hazard-eks-mng-node-role -CheckId AMI-TAG-001
+        $f.Status | Should -Be 'Fail'
+        $f.Message | Should -Match "read from the role's inline and customer-managed policies because iam:SimulatePrincipalPolicy failed"
+        ($f.PolicyJson | ConvertFrom-Json).Statement.Sid | Should -Be @('Compute', 'Storage', 'Networking')
     }
 
     It '-Quiet is $false' {
@@ -102,7 +112,7 @@ Describe 'Test-AutoModeIamRole on the clean cluster' -Skip:$sandboxMissing {
         $r.Count | Should -Be 7
         ($r | Where-Object Status -NE 'Pass' | ForEach-Object { "$($_.CheckId)=$($_.Status) $($_.Message)" }) | Should -BeNullOrEmpty
         ($r | Where-Object CheckId -EQ 'AMI-ACC-001').Message | Should -Match 'clean-eks-custom-node-role'
-        ($r | Where-Object CheckId -EQ 'AMI-TAG-001').Message | Should -Match 'Compute, Networking'
+        ($r | Where-Object CheckId -EQ 'AMI-TAG-001').Message | Should -Match 'Compute, Networking\); evaluated with iam:SimulatePrincipalPolicy'
         Test-AutoModeIamRole @cleanArgs -ClusterName clean-eks -NodeRoleName clean-eks-auto-node-role -Quiet | Should -BeTrue
     }
 }

@@ -43,3 +43,6 @@ public sealed class MixedTlsFixture() : ScenarioFixture("mixed", tls: true);
 
 /// <summary>The diagnosis cases.</summary>
 public sealed class DiagnosisFixture() : ScenarioFixture("diagnosis");
+
+/// <summary>The readiness hazard cluster (launch templates, AMIs, Pod Identity, insights, IAM roles to simulate).</summary>
+public sealed class ReadinessHazardFixture() : ScenarioFixture("readiness-hazard");

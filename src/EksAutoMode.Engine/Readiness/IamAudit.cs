@@ -237,59 +237,141 @@ public sealed class IamAudit
     {
         if (_data is null) throw Missing("cluster", "-ClusterName to find NodeClasses, StorageClasses and IngressClassParams with custom tags");
         var needs = new Dictionary<string, List<ReadinessEvidence>>(StringComparer.Ordinal);
-        void Need(string sid, ReadinessEvidence e) => (needs.TryGetValue(sid, out var l) ? l : needs[sid] = new List<ReadinessEvidence>()).Add(e);
+        var tagKeys = new Dictionary<string, SortedSet<string>>(StringComparer.Ordinal);
+        void Need(string sid, ReadinessEvidence e, IEnumerable<string> keys)
+        {
+            (needs.TryGetValue(sid, out var l) ? l : needs[sid] = new List<ReadinessEvidence>()).Add(e);
+            (tagKeys.TryGetValue(sid, out var k) ? k : tagKeys[sid] = new SortedSet<string>(StringComparer.Ordinal)).UnionWith(keys);
+        }
+
         foreach (JsonElement nc in await _data.ListAsync(NodeClasses, ct).ConfigureAwait(false))
         {
             if (nc.Map("spec", "tags") is { Count: > 0 } tags)
             {
                 var ev = new ReadinessEvidence("NodeClass", null, nc.Name(), "spec.tags " + string.Join(", ", tags.Keys));
-                Need("Compute", ev);
-                Need("Networking", ev);
+                Need("Compute", ev, tags.Keys);
+                Need("Networking", ev, tags.Keys);
             }
         }
 
         foreach (JsonElement sc in await _data.ListAsync(StorageClasses, ct).ConfigureAwait(false))
         {
-            var keys = sc.Map("parameters").Keys.Where(k => k.StartsWith("tagSpecification_", StringComparison.Ordinal)).ToArray();
+            var keys = sc.Map("parameters").Where(kv => kv.Key.StartsWith("tagSpecification_", StringComparison.Ordinal)).ToArray();
             if (keys.Length > 0 && sc.Str("provisioner") == "ebs.csi.eks.amazonaws.com")
-                Need("Storage", new ReadinessEvidence("StorageClass", null, sc.Name(), "parameters " + string.Join(", ", keys)));
+                Need("Storage", new ReadinessEvidence("StorageClass", null, sc.Name(), "parameters " + string.Join(", ", keys.Select(k => k.Key))), keys.Select(k => k.Value.Split('=')[0].Trim()));
         }
 
         foreach (JsonElement icp in await _data.ListAsync(AutoIngressClassParams, ct).ConfigureAwait(false))
         {
             if (icp.Path("spec", "tags") is { ValueKind: JsonValueKind.Array } t && t.GetArrayLength() > 0)
-                Need("LoadBalancer", new ReadinessEvidence("IngressClassParams", null, icp.Name(), $"spec.tags ({t.GetArrayLength()})"));
+                Need("LoadBalancer", new ReadinessEvidence("IngressClassParams", null, icp.Name(), $"spec.tags ({t.GetArrayLength()})"), t.EnumerateArray().Select(x => x.Str("key")).OfType<string>());
         }
 
         foreach ((ReadinessResource res, string key) in new[] { (Ingresses, "alb.ingress.kubernetes.io/tags"), (Services, "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags") })
         {
             foreach (JsonElement o in await _data.ListAsync(res, ct).ConfigureAwait(false))
             {
-                if (o.Map("metadata", "annotations").ContainsKey(key))
-                    Need("LoadBalancer", new ReadinessEvidence(res.Kind, o.Str("metadata", "namespace"), o.Name(), "annotation " + key));
+                if (o.Map("metadata", "annotations").TryGetValue(key, out string? value))
+                    Need("LoadBalancer", new ReadinessEvidence(res.Kind, o.Str("metadata", "namespace"), o.Name(), "annotation " + key), value.Split(',').Select(kv => kv.Split('=')[0].Trim()).Where(k => k.Length > 0));
             }
         }
 
         if (needs.Count == 0)
             return ReadinessOutcome.Pass("No NodeClass, StorageClass, IngressClassParams or load balancer annotation asks for custom tags.");
         string name = await ClusterRoleNameAsync(ct).ConfigureAwait(false);
-        IamRoleFacts role = await RoleAsync(name, ct).ConfigureAwait(false) ?? throw new EngineException("NoSuchEntity", ErrorKind.ObjectNotFound, $"The cluster role {name} does not exist.", name);
-        var allows = role.Documents.SelectMany(Statements).Where(s => s.Str("Effect") == "Allow" && !RestrictsTagKeys(s)).ToArray();
+        var groups = TagStatements.Where(g => needs.ContainsKey(g.Sid)).ToArray();
+        (Dictionary<string, string[]>? missingBySid, string how) = await SimulateTagStatementsAsync(name, groups, tagKeys, ct).ConfigureAwait(false);
+        if (missingBySid is null)
+        {
+            IamRoleFacts? read;
+            try
+            {
+                read = await RoleAsync(name, ct).ConfigureAwait(false);
+            }
+            catch (EngineException ex) when (!ct.IsCancellationRequested)
+            {
+                throw new EngineException(ex.ErrorId, ex.Kind, $"{ex.Message} (the policies were read because {how[(how.IndexOf("iam:", StringComparison.Ordinal))..]})", name, ex);
+            }
+
+            IamRoleFacts role = read ?? throw new EngineException("NoSuchEntity", ErrorKind.ObjectNotFound, $"The cluster role {name} does not exist.", name);
+            var allows = role.Documents.SelectMany(Statements).Where(s => s.Str("Effect") == "Allow" && !RestrictsTagKeys(s)).ToArray();
+            missingBySid = groups.ToDictionary(g => g.Sid, g => g.Actions.Where(a => !allows.Any(s => Strings(s.Path("Action")).Any(p => ActionMatches(p, a)))).ToArray(), StringComparer.Ordinal);
+        }
+
         var evidence = new List<ReadinessEvidence>();
         var add = new JsonArray();
-        foreach (var group in TagStatements.Where(g => needs.ContainsKey(g.Sid)))
+        foreach (var group in groups)
         {
-            var missing = group.Actions.Where(a => !allows.Any(s => Strings(s.Path("Action")).Any(p => ActionMatches(p, a)))).ToArray();
+            string[] missing = missingBySid[group.Sid];
             if (missing.Length == 0) continue;
+            string conditions = string.Join(", ", new[] { "aws:RequestTag/eks:eks-cluster-name = ${aws:PrincipalTag/eks:eks-cluster-name}" }.Concat(group.LikeKeys.Select(k => k + " like *")));
             foreach (ReadinessEvidence e in needs[group.Sid])
-                evidence.Add(e with { Value = $"{e.Value}: cluster role {name} lacks {string.Join(", ", missing)}" });
+                evidence.Add(e with { Value = $"{e.Value}: cluster role {name} lacks {string.Join(", ", missing)} (Allow with conditions {conditions})" });
             add.Add(Statement(group));
         }
 
+        string sids = string.Join(", ", groups.Select(g => g.Sid));
         return evidence.Count == 0
-            ? ReadinessOutcome.Pass($"The cluster role {name} allows creating the tagged resources ({string.Join(", ", needs.Keys)}).")
-            : new ReadinessOutcome(evidence, $"Custom tags are requested but the cluster role {name} may not create tagged resources ({string.Join(", ", TagStatements.Where(g => needs.ContainsKey(g.Sid)).Select(g => g.Sid))}).",
+            ? ReadinessOutcome.Pass($"The cluster role {name} allows creating the tagged resources ({sids}); {how}.")
+            : new ReadinessOutcome(evidence, $"Custom tags are requested but the cluster role {name} may not create tagged resources ({string.Join(", ", groups.Where(g => missingBySid[g.Sid].Length > 0).Select(g => g.Sid))}); {how}.",
                 PolicyJson: new JsonObject { ["Version"] = "2012-10-17", ["Statement"] = add }.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+    }
+
+    /// <summary>
+    /// Asks IAM (SimulatePrincipalPolicy) whether the cluster role may perform each statement group's actions with the
+    /// request tags Auto Mode sends plus the custom tag keys (so permission boundaries of the simulator, managed policies that
+    /// limit aws:TagKeys and explicit denies all count). Returns the denied actions per group, or null with the reason when
+    /// the simulator cannot be used (denied or failing): the caller then reads the policies.
+    /// </summary>
+    private async Task<(Dictionary<string, string[]>? Missing, string How)> SimulateTagStatementsAsync(string roleName,
+        IReadOnlyList<(string Sid, string[] Actions, string[] Resources, string[] LikeKeys)> groups, IReadOnlyDictionary<string, SortedSet<string>> tagKeys, CancellationToken ct)
+    {
+        JsonElement cluster = await _data!.ClusterAsync(ct).ConfigureAwait(false);
+        string clusterName = cluster.Str("name") ?? _data.Source.ClusterName ?? "";
+        string[] arn = (cluster.Str("arn") ?? "").Split(':');
+        string region = arn.ElementAtOrDefault(3) ?? "*", account = arn.ElementAtOrDefault(4) ?? "*";
+        string roleArn = RoleName(cluster.Str("roleArn")) == roleName && cluster.Str("roleArn") is { } r ? r : $"arn:aws:iam::{account}:role/{roleName}";
+        var result = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var g in groups)
+            {
+                var p = new List<KeyValuePair<string, string>> { Kv("PolicySourceArn", roleArn) };
+                for (int i = 0; i < g.Actions.Length; i++) p.Add(Kv($"ActionNames.member.{i + 1}", g.Actions[i]));
+                string[] resources = g.Resources.Where(x => x != "*").Select(x => x.Replace("arn:aws:ec2:*:*:", $"arn:aws:ec2:{region}:{account}:", StringComparison.Ordinal)).ToArray();
+                for (int i = 0; i < resources.Length; i++) p.Add(Kv($"ResourceArns.member.{i + 1}", resources[i]));
+                var context = new List<(string Key, string Type, string[] Values)>
+                {
+                    ("aws:RequestTag/eks:eks-cluster-name", "string", new[] { clusterName }),
+                    ("aws:PrincipalTag/eks:eks-cluster-name", "string", new[] { clusterName }),
+                    ("aws:TagKeys", "stringList", new[] { "eks:eks-cluster-name" }.Concat(g.LikeKeys.Select(k => k["aws:RequestTag/".Length..])).Concat(tagKeys.GetValueOrDefault(g.Sid) ?? new SortedSet<string>()).Distinct().ToArray()),
+                };
+                context.AddRange(g.LikeKeys.Select(k => (k, "string", new[] { "auto-mode-readiness" })));
+                for (int i = 0; i < context.Count; i++)
+                {
+                    p.Add(Kv($"ContextEntries.member.{i + 1}.ContextKeyName", context[i].Key));
+                    p.Add(Kv($"ContextEntries.member.{i + 1}.ContextKeyType", context[i].Type));
+                    for (int j = 0; j < context[i].Values.Length; j++) p.Add(Kv($"ContextEntries.member.{i + 1}.ContextKeyValues.member.{j + 1}", context[i].Values[j]));
+                }
+
+                var denied = new SortedSet<string>(StringComparer.Ordinal);
+                await foreach (XDocument page in _session.Client.PaginateQueryAsync(AwsService.Iam, "SimulatePrincipalPolicy", IamVersion, p, "Marker", "Marker", new AwsCallOptions { Target = roleName }, ct).ConfigureAwait(false))
+                {
+                    foreach (XElement e in QueryXml.Items(page, "EvaluationResults"))
+                    {
+                        if (QueryXml.Text(e, "EvalDecision") != "allowed" && QueryXml.Text(e, "EvalActionName") is { } action) denied.Add(action);
+                    }
+                }
+
+                result[g.Sid] = g.Actions.Where(denied.Contains).ToArray();
+            }
+        }
+        catch (AwsServiceException ex) when (!ct.IsCancellationRequested && ex.ErrorCode != "NoSuchEntity")
+        {
+            return (null, $"read from the role's inline and customer-managed policies because iam:SimulatePrincipalPolicy failed ({ex.Message})");
+        }
+
+        return (result, $"evaluated with iam:SimulatePrincipalPolicy (custom tag keys {string.Join(", ", tagKeys.Values.SelectMany(k => k).Distinct().OrderBy(k => k, StringComparer.Ordinal))})");
     }
 
     internal static JsonObject Statement((string Sid, string[] Actions, string[] Resources, string[] LikeKeys) g)
@@ -435,7 +517,7 @@ public sealed class IamAudit
     /// <summary>IAM action matching: case-insensitive, <c>*</c> and <c>?</c> wildcards in the policy's action.</summary>
     internal static bool ActionMatches(string pattern, string action) =>
         Regex.IsMatch(action, "^" + Regex.Escape(pattern).Replace("\\*", ".*", StringComparison.Ordinal).Replace("\\?", ".", StringComparison.Ordinal) + "$",
-            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant);
+            RegexOptions.IgnoreCase | RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
 
     private static string PolicyName(string arn) => arn[(arn.LastIndexOf('/') + 1)..];
 }

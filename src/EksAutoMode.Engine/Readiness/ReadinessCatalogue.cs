@@ -69,7 +69,7 @@ public readonly record struct KubernetesMinor(int Major, int Minor) : IComparabl
             return null;
         }
 
-        Match m = Regex.Match(text.Trim(), @"^v?(\d{1,3})\.(\d{1,3})");
+        Match m = Regex.Match(text.Trim(), @"^v?(\d{1,3})\.(\d{1,3})", RegexOptions.NonBacktracking);
         return m.Success ? new KubernetesMinor(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture), int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture)) : null;
     }
 
@@ -97,6 +97,23 @@ public static class ReadinessCatalogue
 
     public static IEnumerable<ReadinessCheck> Iam => All.Where(c => c.Id.StartsWith("AMI-", StringComparison.Ordinal));
 
+    /// <summary>
+    /// The catalogue as the about_EksAutoMode_Readiness topic lists it (id, severity, Kubernetes versions, title; then
+    /// source and as-of date), indented as a help-text block. A unit test keeps the topic equal to this.
+    /// </summary>
+    internal static string FormatTable(IEnumerable<ReadinessCheck> checks)
+    {
+        var sb = new System.Text.StringBuilder();
+        sb.Append(CultureInfo.InvariantCulture, $"    {"Id",-11} {"Severity",-8} {"K8s",-7} Title\n");
+        foreach (ReadinessCheck c in checks)
+        {
+            sb.Append(CultureInfo.InvariantCulture, $"    {c.Id,-11} {c.Severity,-8} {c.KubernetesVersions,-7} {c.Title}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"                source: {c.Source}; as of {c.AsOf:yyyy-MM-dd}\n");
+        }
+
+        return sb.ToString();
+    }
+
     public static ReadinessCheck Get(string id) => All.FirstOrDefault(c => c.Id == id)
         ?? throw new EngineException("ReadinessCheckUnknown", ErrorKind.ObjectNotFound, $"The readiness catalogue has no check '{id}'.", id);
 
@@ -119,7 +136,7 @@ public static class ReadinessCatalogue
         var ids = new HashSet<string>(StringComparer.Ordinal);
         foreach (RowDto row in file.Checks ?? new List<RowDto>())
         {
-            string id = row.Id is { } i && Regex.IsMatch(i, "^AM[RI]-[A-Z]{2,4}-[0-9]{3}$") ? i : throw Invalid($"id '{row.Id}' is not AMR-<AREA>-NNN or AMI-<AREA>-NNN.");
+            string id = row.Id is { } i && Regex.IsMatch(i, "^AM[RI]-[A-Z]{2,4}-[0-9]{3}$", RegexOptions.NonBacktracking) ? i : throw Invalid($"id '{row.Id}' is not AMR-<AREA>-NNN or AMI-<AREA>-NNN.");
             if (!ids.Add(id)) throw Invalid($"id {id} appears twice.");
             string where = $"check {id}";
             if (!Categories.Contains(row.Category ?? "")) throw Invalid($"{where}: category '{row.Category}' is not one of {string.Join(", ", Categories)}.");

@@ -18,7 +18,7 @@ public sealed record ReadinessOutcome(IReadOnlyList<ReadinessEvidence> Evidence,
 }
 
 /// <summary>The functions that judge catalogue rows; a row names one in <c>evaluator</c>.</summary>
-public static class ReadinessEvaluators
+public static partial class ReadinessEvaluators
 {
     private delegate Task<ReadinessOutcome> Evaluator(ReadinessCheck check, ReadinessData data, CancellationToken ct);
 
@@ -36,7 +36,13 @@ public static class ReadinessEvaluators
         ["addonMinimum"] = AddonMinimumAsync,
         ["addonsPresent"] = AddonsPresentAsync,
         ["nodegroups"] = NodegroupsAsync,
-        ["nodegroupCustomAmi"] = NodegroupCustomAmiAsync,
+        ["fargateProfiles"] = FargateProfilesAsync,
+        ["nodegroupLaunchTemplates"] = NodegroupLaunchTemplatesAsync,
+        ["kubeletClusterDns"] = KubeletClusterDnsAsync,
+        ["nodeAccess"] = NodeAccessAsync,
+        ["podIdentity"] = PodIdentityAsync,
+        ["insights"] = InsightsAsync,
+        ["loadBalancerSubnets"] = LoadBalancerSubnetsAsync,
         ["iam"] = (_, _, _) => throw new EngineException("ReadinessIamOnly", ErrorKind.InvalidOperation, "IAM rows are evaluated by Test-AutoModeIamRole.", null),
     };
 
@@ -57,46 +63,6 @@ public static class ReadinessEvaluators
             ? new ReadinessOutcome(new[] { new ReadinessEvidence("Cluster", null, name, $"version {text} ({from})") },
                 $"The cluster runs Kubernetes {version}; Auto Mode needs {minimum} or later.")
             : ReadinessOutcome.Pass($"The cluster runs Kubernetes {version} ({from}), at least {minimum}.");
-    }
-
-    private static async Task<ReadinessOutcome> NodegroupsAsync(ReadinessCheck check, ReadinessData data, CancellationToken ct)
-    {
-        IReadOnlyList<JsonElement> groups = await data.NodegroupsAsync(ct).ConfigureAwait(false);
-        var evidence = groups.Select(g => new ReadinessEvidence("Nodegroup", null, g.Str("nodegroupName") ?? "",
-            $"{g.Str("amiType") ?? "?"}, {string.Join(",", g.Array("instanceTypes").Select(t => t.GetString()))}, desired {g.Str("scalingConfig", "desiredSize") ?? "?"}")).ToArray();
-        return evidence.Length == 0
-            ? ReadinessOutcome.Pass("The cluster has no managed node groups.")
-            : new ReadinessOutcome(evidence, $"{evidence.Length} managed node group(s) to migrate after enabling Auto Mode: {string.Join(", ", evidence.Select(e => e.Name))}.");
-    }
-
-    private static async Task<ReadinessOutcome> NodegroupCustomAmiAsync(ReadinessCheck check, ReadinessData data, CancellationToken ct)
-    {
-        IReadOnlyList<JsonElement> groups = await data.NodegroupsAsync(ct).ConfigureAwait(false);
-        var evidence = new List<ReadinessEvidence>();
-        bool custom = false;
-        foreach (JsonElement g in groups)
-        {
-            string name = g.Str("nodegroupName") ?? "";
-            string? lt = g.Str("launchTemplate", "id") ?? g.Str("launchTemplate", "name");
-            if (string.Equals(g.Str("amiType"), "CUSTOM", StringComparison.Ordinal))
-            {
-                custom = true;
-                evidence.Add(new ReadinessEvidence("Nodegroup", null, name, $"amiType CUSTOM, launch template {lt ?? "?"} version {g.Str("launchTemplate", "version") ?? "?"}"));
-            }
-            else if (lt is not null)
-            {
-                evidence.Add(new ReadinessEvidence("Nodegroup", null, name, $"launch template {lt} version {g.Str("launchTemplate", "version") ?? "?"} (may carry user data)"));
-            }
-        }
-
-        if (evidence.Count == 0)
-        {
-            return ReadinessOutcome.Pass($"{groups.Count} managed node group(s), none with a custom AMI or launch template.");
-        }
-
-        return custom
-            ? new ReadinessOutcome(evidence, $"Managed node groups with custom AMIs: {string.Join(", ", evidence.Select(e => e.Name))}.")
-            : new ReadinessOutcome(evidence, $"Managed node groups with launch templates (check their user data): {string.Join(", ", evidence.Select(e => e.Name))}.", ReadinessStatus.Warn);
     }
 
     // ------------------------------------------------------------------ Generic object checks
@@ -269,13 +235,13 @@ public static class ReadinessEvaluators
             foreach (string raw in config.Split('\n'))
             {
                 string line = raw.TrimEnd('\r');
-                if (Regex.IsMatch(line, @"^env:\s*$"))
+                if (Regex.IsMatch(line, @"^env:\s*$", RegexOptions.NonBacktracking))
                 {
                     inEnv = true;
                     continue;
                 }
 
-                if (inEnv && Regex.Match(line, @"^\s+([A-Za-z0-9_]+):\s*""?([^""#]*)""?") is { Success: true } m)
+                if (inEnv && Regex.Match(line, @"^\s+([A-Za-z0-9_]+):\s*""?([^""#]*)""?", RegexOptions.NonBacktracking) is { Success: true } m)
                 {
                     result.Add((m.Groups[1].Value, m.Groups[2].Value.Trim()));
                 }
@@ -638,5 +604,5 @@ public static class AddonVersion
     }
 
     private static long[] Parts(string v) =>
-        Regex.Matches(v, @"\d+").Select(m => long.TryParse(m.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : 0).ToArray();
+        Regex.Matches(v, @"\d+", RegexOptions.NonBacktracking).Select(m => long.TryParse(m.Value, NumberStyles.None, CultureInfo.InvariantCulture, out long n) ? n : 0).ToArray();
 }

@@ -2,6 +2,8 @@ using System.Collections.Concurrent;
 using System.IO.Compression;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Xml.Linq;
 using EksAutoMode.Engine.Aws;
 using EksAutoMode.Engine.Inventory;
 using EksAutoMode.Engine.Kubernetes;
@@ -32,7 +34,34 @@ public interface IReadinessSource
 
     /// <summary>EKS DescribeNodegroup's <c>nodegroup</c> object for every managed node group.</summary>
     Task<IReadOnlyList<JsonElement>> DescribeNodegroupsAsync(CancellationToken cancellationToken);
+
+    /// <summary>EKS DescribeFargateProfile's <c>fargateProfile</c> object for every Fargate profile.</summary>
+    Task<IReadOnlyList<JsonElement>> DescribeFargateProfilesAsync(CancellationToken cancellationToken);
+
+    /// <summary>EKS ListPodIdentityAssociations: every association summary (namespace, serviceAccount, associationId …).</summary>
+    Task<IReadOnlyList<JsonElement>> ListPodIdentityAssociationsAsync(CancellationToken cancellationToken);
+
+    /// <summary>EKS ListInsights: every insight summary (name, category, kubernetesVersion, insightStatus {status, reason}).</summary>
+    Task<IReadOnlyList<JsonElement>> ListInsightsAsync(CancellationToken cancellationToken);
+
+    /// <summary>EC2 DescribeLaunchTemplateVersions for one version (<paramref name="version"/> null = $Default) of a template given by id (lt-…) or name.</summary>
+    Task<LaunchTemplateFacts> DescribeLaunchTemplateVersionAsync(string idOrName, string? version, CancellationToken cancellationToken);
+
+    /// <summary>EC2 DescribeImages for one AMI; null when EC2 does not know it (deregistered or not shared).</summary>
+    Task<AmiFacts?> DescribeImageAsync(string imageId, CancellationToken cancellationToken);
+
+    /// <summary>EC2 DescribeSubnets for every subnet of a VPC.</summary>
+    Task<IReadOnlyList<SubnetFacts>> DescribeSubnetsAsync(string vpcId, CancellationToken cancellationToken);
 }
+
+/// <summary>A VPC subnet as DescribeSubnets returns it.</summary>
+public sealed record SubnetFacts(string SubnetId, string? AvailabilityZone, long? AvailableIpAddressCount, bool MapPublicIpOnLaunch, IReadOnlyDictionary<string, string> Tags);
+
+/// <summary>One launch template version as EC2 returns it; <see cref="UserData"/> is the base64-decoded text (null when none is set).</summary>
+public sealed record LaunchTemplateFacts(string Id, string Name, long Version, string? ImageId, string? UserData, string? KeyName);
+
+/// <summary>An AMI as DescribeImages returns it.</summary>
+public sealed record AmiFacts(string ImageId, string? Name, string? OwnerId, string? OwnerAlias, string? Description);
 
 /// <summary>Reads a live cluster: Kubernetes through the paged list reader, EKS through the signed AWS client.</summary>
 public sealed class LiveReadinessSource : IReadinessSource
@@ -77,6 +106,134 @@ public sealed class LiveReadinessSource : IReadinessSource
 
     public Task<IReadOnlyList<JsonElement>> DescribeNodegroupsAsync(CancellationToken cancellationToken) =>
         DescribeEachAsync("ListNodegroups", "node-groups", "DescribeNodegroup", "nodegroups", "nodegroup", cancellationToken);
+
+    public Task<IReadOnlyList<JsonElement>> DescribeFargateProfilesAsync(CancellationToken cancellationToken) =>
+        DescribeEachAsync("ListFargateProfiles", "fargate-profiles", "DescribeFargateProfile", "fargateProfileNames", "fargateProfile", cancellationToken);
+
+    public async Task<IReadOnlyList<JsonElement>> ListPodIdentityAssociationsAsync(CancellationToken cancellationToken)
+    {
+        (AwsSession session, string name) = RequireEks();
+        var items = new List<JsonElement>();
+        await foreach (JsonDocument page in session.Client.PaginateRestJsonAsync(AwsService.Eks, "ListPodIdentityAssociations", $"/clusters/{name}/pod-identity-associations",
+            options: new AwsCallOptions { Target = name }, cancellationToken: cancellationToken).ConfigureAwait(false))
+        {
+            using (page)
+            {
+                items.AddRange(page.RootElement.Array("associations").Select(e => e.Clone()));
+            }
+        }
+
+        return items;
+    }
+
+    public async Task<IReadOnlyList<JsonElement>> ListInsightsAsync(CancellationToken cancellationToken)
+    {
+        (AwsSession session, string name) = RequireEks();
+        var target = new AwsCallOptions { Target = name };
+        var items = new List<JsonElement>();
+        await foreach (JsonDocument page in AwsPagination.PaginateAsync<JsonDocument>(async (token, ct) =>
+        {
+            var body = new JsonObject { ["filter"] = new JsonObject() };
+            if (token is not null)
+            {
+                body["nextToken"] = token;
+            }
+
+            JsonDocument doc = await session.Client.InvokeRestJsonAsync(AwsService.Eks, "ListInsights", HttpMethod.Post, $"/clusters/{name}/insights", body: body, options: target, cancellationToken: ct).ConfigureAwait(false);
+            return (doc, doc.RootElement.Str("nextToken"));
+        }, AwsService.Eks.DisplayName, "ListInsights", cancellationToken).ConfigureAwait(false))
+        {
+            using (page)
+            {
+                items.AddRange(page.RootElement.Array("insights").Select(e => e.Clone()));
+            }
+        }
+
+        return items;
+    }
+
+    private const string Ec2Version = "2016-11-15";
+
+    public async Task<LaunchTemplateFacts> DescribeLaunchTemplateVersionAsync(string idOrName, string? version, CancellationToken cancellationToken)
+    {
+        AwsSession session = RequireAws();
+        bool byId = idOrName.StartsWith("lt-", StringComparison.Ordinal);
+        var parameters = new List<KeyValuePair<string, string>>
+        {
+            new(byId ? "LaunchTemplateId" : "LaunchTemplateName", idOrName),
+            new("LaunchTemplateVersion.1", string.IsNullOrEmpty(version) ? "$Default" : version),
+        };
+        XDocument doc = await session.Client.InvokeQueryAsync(AwsService.Ec2, "DescribeLaunchTemplateVersions", Ec2Version, parameters,
+            new AwsCallOptions { Target = idOrName }, cancellationToken).ConfigureAwait(false);
+        XElement item = QueryXml.Items(doc, "launchTemplateVersionSet").FirstOrDefault()
+            ?? throw new EngineException("LaunchTemplateVersionNotFound", ErrorKind.ObjectNotFound, $"EC2 returned no version {version ?? "$Default"} of launch template {idOrName}.", idOrName);
+        XElement? data = Child(item, "launchTemplateData");
+        string? userData = Text(data, "userData");
+        string? decoded = null;
+        if (userData is { Length: > 0 })
+        {
+            try
+            {
+                decoded = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(userData));
+            }
+            catch (FormatException)
+            {
+                decoded = userData; // not base64: keep the text as EC2 gave it
+            }
+        }
+
+        return new LaunchTemplateFacts(Text(item, "launchTemplateId") ?? idOrName, Text(item, "launchTemplateName") ?? "",
+            long.TryParse(Text(item, "versionNumber"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long n) ? n : 0,
+            Text(data, "imageId"), decoded, Text(data, "keyName"));
+    }
+
+    public async Task<AmiFacts?> DescribeImageAsync(string imageId, CancellationToken cancellationToken)
+    {
+        AwsSession session = RequireAws();
+        XDocument doc;
+        try
+        {
+            doc = await session.Client.InvokeQueryAsync(AwsService.Ec2, "DescribeImages", Ec2Version, new[] { new KeyValuePair<string, string>("ImageId.1", imageId) },
+                new AwsCallOptions { Target = imageId }, cancellationToken).ConfigureAwait(false);
+        }
+        catch (AwsServiceException ex) when (ex.ErrorCode == "InvalidAMIID.NotFound")
+        {
+            return null;
+        }
+
+        XElement? item = QueryXml.Items(doc, "imagesSet").FirstOrDefault();
+        return item is null ? null
+            : new AmiFacts(Text(item, "imageId") ?? imageId, Text(item, "name"), Text(item, "imageOwnerId"), Text(item, "imageOwnerAlias"), Text(item, "description"));
+    }
+
+    public async Task<IReadOnlyList<SubnetFacts>> DescribeSubnetsAsync(string vpcId, CancellationToken cancellationToken)
+    {
+        AwsSession session = RequireAws();
+        var result = new List<SubnetFacts>();
+        var parameters = new[] { new KeyValuePair<string, string>("Filter.1.Name", "vpc-id"), new KeyValuePair<string, string>("Filter.1.Value.1", vpcId) };
+        await foreach (XDocument page in session.Client.PaginateQueryAsync(AwsService.Ec2, "DescribeSubnets", Ec2Version, parameters, "NextToken", "nextToken",
+            new AwsCallOptions { Target = vpcId }, cancellationToken).ConfigureAwait(false))
+        {
+            foreach (XElement item in QueryXml.Items(page, "subnetSet"))
+            {
+                var tags = (Child(item, "tagSet")?.Elements() ?? Enumerable.Empty<XElement>())
+                    .Select(t => (Key: Text(t, "key"), Value: Child(t, "value")?.Value ?? ""))
+                    .Where(t => t.Key is not null).GroupBy(t => t.Key!, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.First().Value, StringComparer.Ordinal);
+                result.Add(new SubnetFacts(Text(item, "subnetId") ?? "", Text(item, "availabilityZone"),
+                    long.TryParse(Text(item, "availableIpAddressCount"), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long ips) ? ips : null,
+                    string.Equals(Text(item, "mapPublicIpOnLaunch"), "true", StringComparison.OrdinalIgnoreCase), tags));
+            }
+        }
+
+        return result;
+    }
+
+    private static XElement? Child(XElement? e, string name) => QueryXml.Child(e, name);
+
+    private static string? Text(XElement? e, string name) => QueryXml.Text(e, name);
+
+    private AwsSession RequireAws() => _session ?? throw new EngineException("ReadinessNeedsClusterName", ErrorKind.InvalidArgument,
+        "EC2 data was not read: give -ClusterName (with AWS credentials) to read launch templates and AMIs.", null);
 
     private async Task<IReadOnlyList<JsonElement>> DescribeEachAsync(string listOperation, string pathSegment, string describeOperation, string listField,
         string itemField, CancellationToken cancellationToken)
@@ -164,6 +321,24 @@ public sealed class ReadinessData
     public async Task<IReadOnlyList<JsonElement>> AddonsAsync(CancellationToken ct) => (IReadOnlyList<JsonElement>)await Get("eks:addons", async () => (object)await Source.DescribeAddonsAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
 
     public async Task<IReadOnlyList<JsonElement>> NodegroupsAsync(CancellationToken ct) => (IReadOnlyList<JsonElement>)await Get("eks:nodegroups", async () => (object)await Source.DescribeNodegroupsAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<JsonElement>> FargateProfilesAsync(CancellationToken ct) => (IReadOnlyList<JsonElement>)await Get("eks:fargate", async () => (object)await Source.DescribeFargateProfilesAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<JsonElement>> PodIdentityAssociationsAsync(CancellationToken ct) => (IReadOnlyList<JsonElement>)await Get("eks:podidentity", async () => (object)await Source.ListPodIdentityAssociationsAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+    public async Task<IReadOnlyList<JsonElement>> InsightsAsync(CancellationToken ct) => (IReadOnlyList<JsonElement>)await Get("eks:insights", async () => (object)await Source.ListInsightsAsync(ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+    public async Task<LaunchTemplateFacts> LaunchTemplateAsync(string idOrName, string? version, CancellationToken ct) =>
+        (LaunchTemplateFacts)await Get($"ec2:lt:{idOrName}@{version}", async () => (object)await Source.DescribeLaunchTemplateVersionAsync(idOrName, version, ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+    /// <summary>The AMI, or null when EC2 does not know it.</summary>
+    public async Task<AmiFacts?> ImageAsync(string imageId, CancellationToken ct) =>
+        (await Get($"ec2:ami:{imageId}", async () => (object)new Box<AmiFacts?>(await Source.DescribeImageAsync(imageId, ct).ConfigureAwait(false))).ConfigureAwait(false) as Box<AmiFacts?>)!.Value;
+
+    public async Task<IReadOnlyList<SubnetFacts>> SubnetsAsync(string vpcId, CancellationToken ct) =>
+        (IReadOnlyList<SubnetFacts>)await Get($"ec2:subnets:{vpcId}", async () => (object)await Source.DescribeSubnetsAsync(vpcId, ct).ConfigureAwait(false)).ConfigureAwait(false);
+
+    private sealed record Box<T>(T Value);
 
     /// <summary>The cluster's current Kubernetes version: EKS DescribeCluster when a cluster name is known, else the API server's /version.</summary>
     public async Task<(KubernetesMinor Version, string Text, string From)> CurrentVersionAsync(CancellationToken ct)

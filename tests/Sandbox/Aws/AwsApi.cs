@@ -160,6 +160,12 @@ internal sealed class AwsApi(World w, Faults faults, RequestCounter counter)
             a.Service = "eks";
             a.Segments = rawPath.Trim('/').Split('/').Select(Uri.UnescapeDataString).ToArray();
             foreach (var kv in SigV4.ParseQuery(rawQuery)) a.Params[kv.Key] = kv.Value;
+            if (body.Length > 0)
+            {
+                try { a.JsonBody = JsonNode.Parse(body); }
+                catch (JsonException) { a.JsonBody = null; }
+            }
+            else a.JsonBody = new JsonObject();
             a.Action = Eks.ActionFor(req.Method, rawPath);
             return a;
         }

@@ -7,7 +7,7 @@ using EksAutoMode.Sandbox.Kube;
 
 namespace EksAutoMode.Sandbox.Aws;
 
-/// <summary>EC2 Query/XML API (version 2016-11-15): DescribeInstances, DescribeInstanceTypes, DescribeSpotPriceHistory.</summary>
+/// <summary>EC2 Query/XML API (version 2016-11-15): DescribeInstances, DescribeInstanceTypes, DescribeSpotPriceHistory, DescribeLaunchTemplateVersions, DescribeImages, DescribeSubnets, DescribeSecurityGroups.</summary>
 internal sealed class Ec2(World w)
 {
     private const string Ns = "http://ec2.amazonaws.com/doc/2016-11-15/";
@@ -17,6 +17,10 @@ internal sealed class Ec2(World w)
         "DescribeInstances" => DescribeInstances(a),
         "DescribeInstanceTypes" => DescribeInstanceTypes(a),
         "DescribeSpotPriceHistory" => DescribeSpotPriceHistory(a),
+        "DescribeLaunchTemplateVersions" => DescribeLaunchTemplateVersions(a),
+        "DescribeImages" => DescribeImages(a),
+        "DescribeSubnets" => DescribeSubnets(a),
+        "DescribeSecurityGroups" => DescribeSecurityGroups(a),
         "" => throw new AwsError(400, "MissingAction", "The request must contain the parameter Action"),
         _ => throw new AwsError(400, "InvalidAction", $"The action {a.Action} is not valid for this web service."),
     };
@@ -162,6 +166,245 @@ internal sealed class Ec2(World w)
         if (more) sb.Append($"    <nextToken>{Token(a, start + max)}</nextToken>\n");
         sb.Append("</DescribeInstancesResponse>");
         return AwsResponse.Xml(sb.ToString());
+    }
+
+    /// <summary>An EC2 list response: the items of one page under <paramref name="set"/>, then nextToken when more remain.</summary>
+    private static AwsResponse ItemSet(AwsRequest a, string set, IReadOnlyList<JsonObject> page, bool more, int next)
+    {
+        var sb = new StringBuilder($"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{a.Action}Response xmlns=\"{Ns}\">\n    <requestId>{a.RequestId}</requestId>\n    <{set}>\n");
+        foreach (var item in page)
+        {
+            sb.Append("        <item>");
+            Xml.Write(sb, item);
+            sb.Append("</item>\n");
+        }
+        sb.Append($"    </{set}>\n");
+        if (more) sb.Append($"    <nextToken>{Token(a, next)}</nextToken>\n");
+        sb.Append($"</{a.Action}Response>");
+        return AwsResponse.Xml(sb.ToString());
+    }
+
+    private static IEnumerable<(string Key, string Value)> Tags(JsonObject o) => (o.Obj("tags") ?? new JsonObject()).Select(kv => (kv.Key, kv.Value?.ToString() ?? ""));
+
+    private static JsonArray TagSet(JsonObject o) => new(Tags(o).Select(t => (JsonNode)new JsonObject { ["key"] = t.Key, ["value"] = t.Value }).ToArray());
+
+    /// <summary>tag:K and tag-key filters on a record's tags map.</summary>
+    private static bool TagFilter((string Name, List<string> Values) f, JsonObject o) =>
+        f.Name == "tag-key" ? Tags(o).Any(t => Wild(f.Values, t.Key)) : Tags(o).Any(t => t.Key == f.Name[4..] && Wild(f.Values, t.Value));
+
+    /// <summary>
+    /// DescribeLaunchTemplateVersions for one template (LaunchTemplateId or LaunchTemplateName), LaunchTemplateVersion.N
+    /// (numbers, $Latest, $Default; none = every version, newest first). User data is served base64-encoded as EC2 returns it
+    /// (the scenario writes it as text in userDataText).
+    /// </summary>
+    private AwsResponse DescribeLaunchTemplateVersions(AwsRequest a)
+    {
+        var id = a.Param("LaunchTemplateId");
+        var name = a.Param("LaunchTemplateName");
+        var wanted = Indexed(a, "LaunchTemplateVersion");
+        if (id == null && name == null && wanted.Count > 0)
+            throw new AwsError(400, "MissingParameter", "The request must contain the parameter launchTemplateName or launchTemplateId");
+        if (id != null && name != null)
+            throw new AwsError(400, "InvalidParameterCombination", "The parameters launchTemplateName and launchTemplateId cannot be used together");
+        var templates = w.LaunchTemplates.Where(t => t.Str("_region") == a.Region).ToList();
+        JsonObject? lt = null;
+        if (id != null)
+        {
+            if (!Regex.IsMatch(id, "^lt-[0-9a-f]{17}$")) throw new AwsError(400, "InvalidLaunchTemplateId.Malformed", $"The specified launch template ID {id} is malformed.");
+            lt = templates.FirstOrDefault(t => t.Str("launchTemplateId") == id)
+                ?? throw new AwsError(400, "InvalidLaunchTemplateId.NotFound", $"The specified launch template, with template ID {id}, does not exist.");
+        }
+        else if (name != null)
+        {
+            lt = templates.FirstOrDefault(t => t.Str("launchTemplateName") == name)
+                ?? throw new AwsError(400, "InvalidLaunchTemplateName.NotFoundException", "At least one of the launch templates specified in the request does not exist.");
+        }
+        var rows = new List<(JsonObject Template, JsonObject Version)>();
+        foreach (var t in lt != null ? new List<JsonObject> { lt } : templates)
+        {
+            var versions = t.Arr("versions").OfType<JsonObject>().OrderByDescending(v => v.Long("versionNumber") ?? 1).ToList();
+            var latest = versions.FirstOrDefault()?.Long("versionNumber") ?? 1;
+            var dflt = t.Long("defaultVersion") ?? 1;
+            if (wanted.Count == 0) { rows.AddRange(versions.Select(v => (t, v))); continue; }
+            foreach (var want in wanted)
+            {
+                long? n = want switch { "$Latest" => latest, "$Default" => dflt, _ => long.TryParse(want, NumberStyles.None, CultureInfo.InvariantCulture, out var x) ? x : null };
+                var v = n is { } num ? versions.FirstOrDefault(x => (x.Long("versionNumber") ?? 1) == num) : null;
+                if (v == null)
+                    throw new AwsError(400, "InvalidLaunchTemplateId.VersionNotFound", $"Could not find launch template version {want} for launch template ID {t.Str("launchTemplateId")}.");
+                rows.Add((t, v));
+            }
+        }
+        var (start, max) = Paging(a, 1, 200, 200);
+        var items = new List<JsonObject>();
+        foreach (var (t, v) in rows.Skip(start).Take(max))
+        {
+            var data = (JsonObject)(v.Obj("launchTemplateData")?.DeepClone() ?? new JsonObject());
+            if (data.Str("userDataText") is { } text)
+            {
+                data.Remove("userDataText");
+                data["userData"] = Convert.ToBase64String(Encoding.UTF8.GetBytes(text));
+            }
+            var item = new JsonObject
+            {
+                ["launchTemplateId"] = t.Str("launchTemplateId"),
+                ["launchTemplateName"] = t.Str("launchTemplateName"),
+                ["versionNumber"] = v.Long("versionNumber") ?? 1,
+                ["versionDescription"] = v.Str("versionDescription"),
+                ["createTime"] = v.Str("createTime") ?? "2025-03-01T10:00:00.000Z",
+                ["createdBy"] = v.Str("createdBy") ?? $"arn:aws:iam::{w.AccountId}:user/sandbox-admin",
+                ["defaultVersion"] = (v.Long("versionNumber") ?? 1) == (t.Long("defaultVersion") ?? 1),
+                ["launchTemplateData"] = data,
+            };
+            items.Add(item);
+        }
+        return ItemSet(a, "launchTemplateVersionSet", items, start + max < rows.Count, start + max);
+    }
+
+    private static readonly HashSet<string> ImageFilters = new(StringComparer.Ordinal) { "image-id", "name", "owner-id", "owner-alias", "architecture", "state" };
+
+    /// <summary>DescribeImages: ImageId.N (an unknown id is InvalidAMIID.NotFound), Owner.N (account id, self, amazon), Filter.N.</summary>
+    private AwsResponse DescribeImages(AwsRequest a)
+    {
+        var ids = Indexed(a, "ImageId");
+        var owners = Indexed(a, "Owner");
+        var filters = Filters(a);
+        foreach (var f in filters)
+            if (!ImageFilters.Contains(f.Name)) throw new AwsError(400, "InvalidParameterValue", $"The filter '{f.Name}' is invalid");
+        foreach (var id in ids)
+            if (!Regex.IsMatch(id, "^ami-([0-9a-f]{8}|[0-9a-f]{17})$")) throw new AwsError(400, "InvalidAMIID.Malformed", $"Invalid id: \"{id}\" (expecting \"ami-...\")");
+        var images = w.Images.Where(i => i.Str("_region") == a.Region).ToList();
+        var missing = ids.Where(id => images.All(i => i.Str("imageId") != id)).ToList();
+        if (missing.Count > 0) throw new AwsError(400, "InvalidAMIID.NotFound", $"The image id '[{string.Join(", ", missing)}]' does not exist");
+        var matched = images
+            .Where(i => ids.Count == 0 || ids.Contains(i.Str("imageId")!))
+            .Where(i => owners.Count == 0 || owners.Any(o => o == i.Str("imageOwnerId") || (o == "self" && i.Str("imageOwnerId") == w.AccountId) || (o == "amazon" && i.Str("imageOwnerAlias") == "amazon")))
+            .Where(i => filters.All(f => f.Name switch
+            {
+                "image-id" => Wild(f.Values, i.Str("imageId")),
+                "name" => Wild(f.Values, i.Str("name")),
+                "owner-id" => Wild(f.Values, i.Str("imageOwnerId")),
+                "owner-alias" => Wild(f.Values, i.Str("imageOwnerAlias")),
+                "architecture" => Wild(f.Values, i.Str("architecture") ?? "x86_64"),
+                "state" => Wild(f.Values, i.Str("imageState") ?? "available"),
+                _ => false,
+            })).ToList();
+        var (start, max) = Paging(a, 5, 1000, 1000);
+        return ItemSet(a, "imagesSet", matched.Skip(start).Take(max).Select(i =>
+        {
+            var name = i.Str("name") ?? "";
+            return new JsonObject
+            {
+                ["imageId"] = i.Str("imageId"),
+                ["imageLocation"] = i.Str("imageLocation") ?? $"{i.Str("imageOwnerAlias") ?? i.Str("imageOwnerId")}/{name}",
+                ["imageState"] = i.Str("imageState") ?? "available",
+                ["imageOwnerId"] = i.Str("imageOwnerId") ?? w.AccountId,
+                ["creationDate"] = i.Str("creationDate") ?? "2025-11-12T08:00:00.000Z",
+                ["isPublic"] = i.Bool("isPublic") ?? i.Str("imageOwnerAlias") == "amazon",
+                ["architecture"] = i.Str("architecture") ?? "x86_64",
+                ["imageType"] = "machine",
+                ["platformDetails"] = i.Str("platformDetails") ?? "Linux/UNIX",
+                ["usageOperation"] = "RunInstances",
+                ["imageOwnerAlias"] = i.Str("imageOwnerAlias"),
+                ["name"] = name,
+                ["description"] = i.Str("description"),
+                ["rootDeviceType"] = "ebs",
+                ["rootDeviceName"] = "/dev/xvda",
+                ["virtualizationType"] = "hvm",
+                ["hypervisor"] = "xen",
+                ["enaSupport"] = true,
+                ["bootMode"] = "uefi-preferred",
+            };
+        }).ToList(), start + max < matched.Count, start + max);
+    }
+
+    private static readonly HashSet<string> SubnetFilters = new(StringComparer.Ordinal) { "subnet-id", "vpc-id", "availability-zone", "availability-zone-id", "cidr-block", "tag-key", "state" };
+
+    /// <summary>DescribeSubnets: SubnetId.N (an unknown id is InvalidSubnetID.NotFound), Filter.N (vpc-id, subnet-id, availability-zone, tag:K, tag-key …), paging.</summary>
+    private AwsResponse DescribeSubnets(AwsRequest a)
+    {
+        var ids = Indexed(a, "SubnetId");
+        var filters = Filters(a);
+        foreach (var f in filters)
+            if (!SubnetFilters.Contains(f.Name) && !f.Name.StartsWith("tag:", StringComparison.Ordinal)) throw new AwsError(400, "InvalidParameterValue", $"The filter '{f.Name}' is invalid");
+        var subnets = w.Subnets.Where(sn => sn.Str("_region") == a.Region).ToList();
+        var missing = ids.Where(id => subnets.All(sn => sn.Str("subnetId") != id)).ToList();
+        if (missing.Count > 0) throw new AwsError(400, "InvalidSubnetID.NotFound", $"The subnet ID '{string.Join(",", missing)}' does not exist");
+        var matched = subnets
+            .Where(sn => ids.Count == 0 || ids.Contains(sn.Str("subnetId")!))
+            .Where(sn => filters.All(f => f.Name switch
+            {
+                "subnet-id" => Wild(f.Values, sn.Str("subnetId")),
+                "vpc-id" => Wild(f.Values, sn.Str("vpcId")),
+                "availability-zone" => Wild(f.Values, sn.Str("availabilityZone")),
+                "availability-zone-id" => Wild(f.Values, sn.Str("availabilityZoneId")),
+                "cidr-block" => Wild(f.Values, sn.Str("cidrBlock")),
+                "state" => Wild(f.Values, "available"),
+                _ => TagFilter(f, sn),
+            })).ToList();
+        var (start, max) = Paging(a, 5, 1000, 1000);
+        return ItemSet(a, "subnetSet", matched.Skip(start).Take(max).Select(sn => new JsonObject
+            {
+                ["subnetId"] = sn.Str("subnetId"),
+                ["subnetArn"] = $"arn:aws:ec2:{a.Region}:{w.AccountId}:subnet/{sn.Str("subnetId")}",
+                ["state"] = "available",
+                ["ownerId"] = w.AccountId,
+                ["vpcId"] = sn.Str("vpcId"),
+                ["cidrBlock"] = sn.Str("cidrBlock"),
+                ["ipv6CidrBlockAssociationSet"] = new JsonArray(),
+                ["availableIpAddressCount"] = sn.Long("availableIpAddressCount") ?? 8000,
+                ["availabilityZone"] = sn.Str("availabilityZone"),
+                ["availabilityZoneId"] = sn.Str("availabilityZoneId"),
+                ["defaultForAz"] = false,
+                ["mapPublicIpOnLaunch"] = sn.Bool("mapPublicIpOnLaunch") ?? false,
+                ["assignIpv6AddressOnCreation"] = false,
+                ["tagSet"] = TagSet(sn),
+            }).ToList(), start + max < matched.Count, start + max);
+    }
+
+    private static readonly HashSet<string> GroupFilters = new(StringComparer.Ordinal) { "group-id", "group-name", "vpc-id", "description", "tag-key" };
+
+    /// <summary>DescribeSecurityGroups: GroupId.N (unknown: InvalidGroup.NotFound), GroupName.N, Filter.N (group-id, group-name, vpc-id, tag:K, tag-key).</summary>
+    private AwsResponse DescribeSecurityGroups(AwsRequest a)
+    {
+        var ids = Indexed(a, "GroupId");
+        var names = Indexed(a, "GroupName");
+        var filters = Filters(a);
+        foreach (var f in filters)
+            if (!GroupFilters.Contains(f.Name) && !f.Name.StartsWith("tag:", StringComparison.Ordinal)) throw new AwsError(400, "InvalidParameterValue", $"The filter '{f.Name}' is invalid");
+        var groups = w.SecurityGroups.Where(g => g.Str("_region") == a.Region).ToList();
+        var missing = ids.Where(id => groups.All(g => g.Str("groupId") != id)).ToList();
+        if (missing.Count > 0) throw new AwsError(400, "InvalidGroup.NotFound", $"The security group '{string.Join(",", missing)}' does not exist");
+        var matched = groups
+            .Where(g => ids.Count == 0 || ids.Contains(g.Str("groupId")!))
+            .Where(g => names.Count == 0 || names.Contains(g.Str("groupName")!))
+            .Where(g => filters.All(f => f.Name switch
+            {
+                "group-id" => Wild(f.Values, g.Str("groupId")),
+                "group-name" => Wild(f.Values, g.Str("groupName")),
+                "vpc-id" => Wild(f.Values, g.Str("vpcId")),
+                "description" => Wild(f.Values, g.Str("groupDescription")),
+                _ => TagFilter(f, g),
+            })).ToList();
+        var (start, max) = Paging(a, 5, 1000, 1000);
+        return ItemSet(a, "securityGroupInfo", matched.Skip(start).Take(max).Select(g =>
+        {
+            var self = g.Bool("_selfReferencing") == true
+                ? new JsonArray(new JsonObject { ["ipProtocol"] = "-1", ["groups"] = new JsonArray(new JsonObject { ["userId"] = w.AccountId, ["groupId"] = g.Str("groupId") }), ["ipRanges"] = new JsonArray(), ["ipv6Ranges"] = new JsonArray(), ["prefixListIds"] = new JsonArray() })
+                : g["ipPermissions"]?.DeepClone() as JsonArray ?? new JsonArray();
+            return new JsonObject
+            {
+                ["ownerId"] = w.AccountId,
+                ["groupId"] = g.Str("groupId"),
+                ["groupName"] = g.Str("groupName"),
+                ["groupDescription"] = g.Str("groupDescription") ?? g.Str("groupName"),
+                ["vpcId"] = g.Str("vpcId"),
+                ["securityGroupArn"] = $"arn:aws:ec2:{a.Region}:{w.AccountId}:security-group/{g.Str("groupId")}",
+                ["ipPermissions"] = self,
+                ["ipPermissionsEgress"] = new JsonArray(new JsonObject { ["ipProtocol"] = "-1", ["groups"] = new JsonArray(), ["ipRanges"] = new JsonArray(new JsonObject { ["cidrIp"] = "0.0.0.0/0" }), ["ipv6Ranges"] = new JsonArray(), ["prefixListIds"] = new JsonArray() }),
+                ["tagSet"] = TagSet(g),
+            };
+        }).ToList(), start + max < matched.Count, start + max);
     }
 
     private JsonObject? Virtual(string id, string region)

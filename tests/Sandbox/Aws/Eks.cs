@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using EksAutoMode.Sandbox.Core;
+using EksAutoMode.Sandbox.Kube;
 
 namespace EksAutoMode.Sandbox.Aws;
 
@@ -11,7 +12,8 @@ internal sealed class Eks(World w)
     public static string ActionFor(string method, string rawPath)
     {
         var s = rawPath.Trim('/').Split('/');
-        if (method != "GET") return method switch { "POST" when s.Length == 2 && s[0] == "clusters" && false => "", _ => "Unsupported" + method };
+        if (method == "POST" && s is ["clusters", _, "insights"]) return "ListInsights";
+        if (method != "GET") return "Unsupported" + method;
         if (s is ["addons", "supported-versions"]) return "DescribeAddonVersions";
         if (s[0] != "clusters") return "Unknown";
         return s.Length switch
@@ -25,6 +27,7 @@ internal sealed class Eks(World w)
             3 when s[2] == "addons" => "ListAddons",
             4 when s[2] == "addons" => "DescribeAddon",
             3 when s[2] == "access-entries" => "ListAccessEntries",
+            3 when s[2] == "pod-identity-associations" => "ListPodIdentityAssociations",
             _ when s.Length >= 4 && s[2] == "access-entries" && s[^1] == "access-policies" => "ListAssociatedAccessPolicies",
             _ when s.Length >= 4 && s[2] == "access-entries" => "DescribeAccessEntry",
             _ => "Unknown",
@@ -93,11 +96,62 @@ internal sealed class Eks(World w)
                 if (next != null) o["nextToken"] = next;
                 return AwsResponse.Json(o);
             }
+            case "ListPodIdentityAssociations":
+            {
+                var c = Cluster(a, seg[1]);
+                var list = c.PodIdentityAssociations
+                    .Where(p => a.Param("namespace") is not { } ns || p.Str("namespace") == ns)
+                    .Where(p => a.Param("serviceAccount") is not { } sa || p.Str("serviceAccount") == sa)
+                    .Select(p => Public(p)).ToList();
+                var (items, next) = Paginate(a, list);
+                return AwsResponse.Json(new JsonObject { ["associations"] = new JsonArray(items.Select(x => x.DeepClone()).ToArray()), ["nextToken"] = next });
+            }
+            case "ListInsights":
+                return Insights(a, Cluster(a, seg[1]));
             case "Unknown":
                 throw new AwsError(404, "UnknownOperationException", "Unknown operation");
             default:
                 throw new AwsError(405, "UnsupportedOperationException", $"The sandbox does not simulate {a.Method} on this EKS path.");
         }
+    }
+
+    private static JsonNode Public(JsonObject o)
+    {
+        var copy = (JsonObject)o.DeepClone();
+        foreach (var k in copy.Select(kv => kv.Key).Where(k => k.StartsWith('_')).ToList()) copy.Remove(k);
+        return copy;
+    }
+
+    /// <summary>ListInsights (POST, JSON body {filter {categories, kubernetesVersions, statuses}, maxResults, nextToken}).</summary>
+    private static AwsResponse Insights(AwsRequest a, Cluster c)
+    {
+        if (a.JsonBody is not JsonObject body) throw new AwsError(400, "InvalidRequestException", "The request body is not valid JSON.");
+        var filter = body.Obj("filter");
+        var categories = filter.Strings("categories").ToList();
+        var versions = filter.Strings("kubernetesVersions").ToList();
+        var statuses = filter.Strings("statuses").ToList();
+        foreach (var cat in categories)
+            if (cat is not ("UPGRADE_READINESS" or "MISCONFIGURATION")) throw new AwsError(400, "InvalidParameterException", $"Invalid category: {cat}");
+        foreach (var st in statuses)
+            if (st is not ("PASSING" or "WARNING" or "ERROR" or "UNKNOWN")) throw new AwsError(400, "InvalidParameterException", $"Invalid status: {st}");
+        var list = c.Insights
+            .Where(i => categories.Count == 0 || categories.Contains(i.Str("category") ?? "UPGRADE_READINESS"))
+            .Where(i => versions.Count == 0 || versions.Contains(i.Str("kubernetesVersion") ?? ""))
+            .Where(i => statuses.Count == 0 || statuses.Contains(i["insightStatus"].Str("status") ?? ""))
+            .Select(i =>
+            {
+                var o = (JsonObject)Public(i);
+                o["id"] ??= Ids.Uid($"insight/{c.Name}/{i.Str("name")}");
+                o["category"] ??= "UPGRADE_READINESS";
+                o["lastRefreshTime"] = Epoch(i.Str("lastRefreshTime") ?? "2026-12-03T06:00:00Z");
+                o["lastTransitionTime"] = Epoch(i.Str("lastTransitionTime") ?? "2026-11-20T06:00:00Z");
+                return (JsonNode)o;
+            }).ToList();
+        var max = body.Long("maxResults") is { } m ? m.ToString(CultureInfo.InvariantCulture) : null;
+        if (max != null) a.Params["maxResults"] = max;
+        if (body.Str("nextToken") is { } t) a.Params["nextToken"] = t;
+        var (items, next) = Paginate(a, list);
+        return AwsResponse.Json(new JsonObject { ["insights"] = new JsonArray(items.Select(x => x.DeepClone()).ToArray()), ["nextToken"] = next });
     }
 
     private (Cluster, JsonObject) Entry(AwsRequest a)

@@ -33,6 +33,7 @@ internal sealed class StsIam(World w)
             "GetRolePolicy" => GetRolePolicy(a),
             "GetPolicy" => GetPolicy(a),
             "GetPolicyVersion" => GetPolicyVersion(a),
+            "SimulatePrincipalPolicy" => SimulatePrincipalPolicy(a),
             "" => throw new AwsError(400, "MissingAction", "Missing Action"),
             _ => throw new AwsError(400, "InvalidAction", $"Could not find operation {a.Action} for version 2010-05-08"),
         };
@@ -149,6 +150,51 @@ internal sealed class StsIam(World w)
             $"<Policy><PolicyName>{X(arn[(arn.LastIndexOf('/') + 1)..])}</PolicyName><DefaultVersionId>{X(p.Str("defaultVersionId") ?? "v1")}</DefaultVersionId>" +
             $"<PolicyId>ANPA{Ids.Hex(arn, 17).ToUpperInvariant()}</PolicyId><Path>{X(p.Str("path") ?? "/")}</Path><Arn>{X(arn)}</Arn><AttachmentCount>1</AttachmentCount>" +
             $"<IsAttachable>true</IsAttachable><CreateDate>{X(p.Str("createDate") ?? "2024-11-27T00:00:00Z")}</CreateDate><UpdateDate>{X(p.Str("updateDate") ?? "2025-06-01T00:00:00Z")}</UpdateDate></Policy>");
+    }
+
+    /// <summary>
+    /// SimulatePrincipalPolicy for a role ARN (PolicySourceArn): ActionNames.member.N, ResourceArns.member.N (default *),
+    /// ContextEntries.member.N.{ContextKeyName, ContextKeyValues.member.M, ContextKeyType}; evaluated by <see cref="PolicySimulator"/>.
+    /// </summary>
+    private AwsResponse SimulatePrincipalPolicy(AwsRequest a)
+    {
+        var source = Required(a, "PolicySourceArn");
+        var role = source.Contains(":role/", StringComparison.Ordinal) ? source[(source.LastIndexOf('/') + 1)..] : null;
+        if (role == null) throw new AwsError(400, "InvalidInput", $"The sandbox simulates policies of roles only; {source} is not a role ARN.");
+        var r = w.Roles.GetValueOrDefault(role) ?? throw new AwsError(404, "NoSuchEntity", $"The role with name {role} cannot be found.");
+        var actions = Members(a, "ActionNames");
+        if (actions.Count == 0) throw new AwsError(400, "ValidationError", "1 validation error detected: Value null at 'actionNames' failed to satisfy constraint: Member must not be null");
+        var resources = Members(a, "ResourceArns");
+        if (resources.Count == 0) resources.Add("*");
+        var context = new Dictionary<string, List<string>>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 1; a.Param($"ContextEntries.member.{i}.ContextKeyName") is { } key; i++)
+            context[key] = Members(a, $"ContextEntries.member.{i}.ContextKeyValues");
+        var policies = new List<PolicySimulator.Source>();
+        foreach (var arn in r.Strings("attachedPolicies"))
+            policies.Add(new(arn[(arn.LastIndexOf('/') + 1)..], arn.StartsWith("arn:aws:iam::aws:", StringComparison.Ordinal) ? "aws-managed" : "user-managed", w.Policies.GetValueOrDefault(arn)?["document"]));
+        foreach (var (name, doc) in r.Obj("inlinePolicies") ?? new JsonObject())
+            policies.Add(new(name, "role", doc));
+        var sb = new StringBuilder("<IsTruncated>false</IsTruncated><EvaluationResults>");
+        foreach (var res in PolicySimulator.Evaluate(policies, actions, resources, context))
+        {
+            sb.Append($"<member><EvalActionName>{X(res.Action)}</EvalActionName><EvalResourceName>{X(res.Resource)}</EvalResourceName><EvalDecision>{res.Decision}</EvalDecision>");
+            sb.Append(res.Matched.Count == 0 ? "<MatchedStatements/>" : "<MatchedStatements>");
+            foreach (var m in res.Matched) sb.Append($"<member><SourcePolicyId>{X(m.Id)}</SourcePolicyId><SourcePolicyType>{m.Type}</SourcePolicyType></member>");
+            if (res.Matched.Count > 0) sb.Append("</MatchedStatements>");
+            sb.Append(res.Missing.Count == 0 ? "<MissingContextValues/>" : "<MissingContextValues>");
+            foreach (var k in res.Missing) sb.Append($"<member>{X(k)}</member>");
+            if (res.Missing.Count > 0) sb.Append("</MissingContextValues>");
+            sb.Append("<EvalDecisionDetails/></member>");
+        }
+        sb.Append("</EvaluationResults>");
+        return Wrap(IamNs, a, sb.ToString());
+    }
+
+    private static List<string> Members(AwsRequest a, string prefix)
+    {
+        var list = new List<string>();
+        for (var i = 1; a.Param($"{prefix}.member.{i}") is { } v; i++) list.Add(v);
+        return list;
     }
 
     private AwsResponse GetPolicyVersion(AwsRequest a)

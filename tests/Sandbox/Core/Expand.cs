@@ -1080,6 +1080,23 @@ internal sealed class ExpandContext(World w, Cluster c)
         c.AccessEntries.Add(o);
     }
 
+    /// <summary>An EKS Pod Identity association ({namespace, serviceAccount, roleArn}) as ListPodIdentityAssociations summarises it.</summary>
+    public void PodIdentityAssociation(JsonObject p)
+    {
+        var ns = p.Str("namespace") ?? throw new InvalidDataException($"Scenario cluster '{c.Name}': a podIdentityAssociation needs namespace.");
+        var sa = p.Str("serviceAccount") ?? throw new InvalidDataException($"Scenario cluster '{c.Name}': a podIdentityAssociation needs serviceAccount.");
+        var id = "a-" + Ids.Hex($"pia/{c.Name}/{ns}/{sa}", 17);
+        c.PodIdentityAssociations.Add(new JsonObject
+        {
+            ["clusterName"] = c.Name,
+            ["namespace"] = ns,
+            ["serviceAccount"] = sa,
+            ["associationArn"] = $"arn:aws:eks:{c.Region}:{w.AccountId}:podidentityassociation/{c.Name}/{id}",
+            ["associationId"] = id,
+            ["_roleArn"] = p.Str("roleArn"),
+        });
+    }
+
     /// <summary>NodePools without written conditions get Ready ones (status.resources is the nodepool.counter controller's).</summary>
     public void FinishNodePoolStatus()
     {

@@ -317,12 +317,23 @@ internal static class SigV4
 
 internal static class Glob
 {
-    /// <summary>Case-insensitive match with '*' wildcards.</summary>
-    public static bool Match(string pattern, string value)
+    /// <summary>Case-insensitive match with '*' and '?' wildcards (IAM action patterns).</summary>
+    public static bool Match(string pattern, string value) => Match(pattern, value, ignoreCase: true);
+
+    /// <summary>IAM wildcard match ('*' any run, '?' one character) in linear time: greedy, with one backtrack point.</summary>
+    public static bool Match(string pattern, string text, bool ignoreCase)
     {
-        if (pattern == "*") return true;
-        if (!pattern.Contains('*')) return string.Equals(pattern, value, StringComparison.OrdinalIgnoreCase);
-        var rx = "^" + System.Text.RegularExpressions.Regex.Escape(pattern).Replace("\\*", ".*") + "$";
-        return System.Text.RegularExpressions.Regex.IsMatch(value, rx, System.Text.RegularExpressions.RegexOptions.IgnoreCase);
+        int p = 0, t = 0, star = -1, mark = 0;
+        while (t < text.Length)
+        {
+            if (p < pattern.Length && pattern[p] == '*') { star = p++; mark = t; }
+            else if (p < pattern.Length && (pattern[p] == '?' || Same(pattern[p], text[t], ignoreCase))) { p++; t++; }
+            else if (star >= 0) { p = star + 1; t = ++mark; }
+            else return false;
+        }
+        while (p < pattern.Length && pattern[p] == '*') p++;
+        return p == pattern.Length;
     }
+
+    private static bool Same(char a, char b, bool ignoreCase) => ignoreCase ? char.ToLowerInvariant(a) == char.ToLowerInvariant(b) : a == b;
 }

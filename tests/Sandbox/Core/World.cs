@@ -36,6 +36,10 @@ internal sealed class Cluster
     public List<JsonObject> FargateProfiles = new();
     public List<JsonObject> Addons = new();
     public List<JsonObject> AccessEntries = new();
+    /// <summary>EKS Pod Identity associations (ListPodIdentityAssociations summaries).</summary>
+    public List<JsonObject> PodIdentityAssociations = new();
+    /// <summary>EKS cluster insights (ListInsights summaries, as the scenario writes them).</summary>
+    public List<JsonObject> Insights = new();
     public KubeStore Kube = null!;
     public Controllers.ControllerManager? Controllers;
     public int GeneratedNodes;
@@ -70,6 +74,14 @@ internal sealed class World
     public readonly Dictionary<string, JsonObject> Policies = new(StringComparer.Ordinal);
     public readonly List<JsonObject> PriceProducts = new();
     public readonly List<JsonObject> AddonVersions = new();
+    /// <summary>EC2 launch templates: launchTemplateId, launchTemplateName, defaultVersion, versions[] {versionNumber, launchTemplateData}; "_region" internal.</summary>
+    public readonly List<JsonObject> LaunchTemplates = new();
+    /// <summary>EC2 images (DescribeImages items, EC2 XML field names); "_region" internal.</summary>
+    public readonly List<JsonObject> Images = new();
+    /// <summary>VPC subnets (DescribeSubnets items): the scenario's, plus an untagged one for every cluster subnet it does not declare; "_region" internal.</summary>
+    public readonly List<JsonObject> Subnets = new();
+    /// <summary>Security groups (DescribeSecurityGroups): the scenario's, plus each cluster's EKS-created cluster security group; "_region" internal.</summary>
+    public readonly List<JsonObject> SecurityGroups = new();
     public string? CaPem;
     public DateTimeOffset Now = DateTimeOffset.UtcNow;
     public int Seed = 1;
@@ -113,6 +125,7 @@ internal static class ScenarioLoader
         w.StaticToken = root.Str("staticToken") ?? "sandbox-static-token-" + Ids.Hex("static" + seed, 24);
         if (w.Identities.Count == 0) throw new InvalidDataException("Scenario has no identities.");
         foreach (var c in root.Arr("clusters")) w.Clusters.Add(LoadCluster(w, (JsonObject)c!, Path.GetDirectoryName(path)!));
+        foreach (var cl in w.Clusters) ClusterSubnets(w, cl);
         if (generateNodes > 0)
         {
             var target = w.Clusters.FirstOrDefault(c => c.AutoMode) ?? w.Clusters.FirstOrDefault()
@@ -181,8 +194,55 @@ internal static class ScenarioLoader
             w.Policies[o.Str("arn")!] = o;
         }
         foreach (var v in root.Arr("addonVersions")) w.AddonVersions.Add((JsonObject)v!.DeepClone());
+        foreach (var t in root.Arr("launchTemplates")) w.LaunchTemplates.Add(Regional(w, root, (JsonObject)t!));
+        foreach (var i in root.Arr("images")) w.Images.Add(Regional(w, root, (JsonObject)i!));
+        foreach (var sn in root.Arr("subnets")) w.Subnets.Add(Regional(w, root, (JsonObject)sn!));
+        foreach (var sg in root.Arr("securityGroups")) w.SecurityGroups.Add(Regional(w, root, (JsonObject)sg!));
         var pricing = root.Obj("pricing");
         if (pricing != null) Pricing.Load(w, pricing);
+    }
+
+    /// <summary>Every subnet a cluster names (resourcesVpcConfig.subnetIds) exists in EC2: zone a, b, c … in order, a /19 each, untagged unless the scenario declares it.</summary>
+    private static void ClusterSubnets(World w, Cluster cl)
+    {
+        var vpc = cl.Eks.Obj("resourcesVpcConfig");
+        var i = 0;
+        foreach (var id in vpc.Strings("subnetIds"))
+        {
+            var zone = cl.Region + (char)('a' + i % 26);
+            var declared = w.Subnets.FirstOrDefault(sn => sn.Str("subnetId") == id && sn.Str("_region") == cl.Region);
+            var o = declared ?? new JsonObject { ["subnetId"] = id, ["_region"] = cl.Region };
+            o["vpcId"] ??= vpc.Str("vpcId");
+            o["availabilityZone"] ??= zone;
+            o["availabilityZoneId"] ??= NodeFactory.ZoneId(zone);
+            o["cidrBlock"] ??= $"10.0.{32 * (i % 8)}.0/19";
+            o["availableIpAddressCount"] ??= 8000 - 37 * i;
+            o["mapPublicIpOnLaunch"] ??= false;
+            if (declared == null) w.Subnets.Add(o);
+            i++;
+        }
+
+        // The cluster security group EKS creates (name eks-cluster-sg-<cluster>-<suffix>), unless the scenario declares it.
+        if (vpc.Str("clusterSecurityGroupId") is { } sgId && !w.SecurityGroups.Any(g => g.Str("groupId") == sgId && g.Str("_region") == cl.Region))
+        {
+            w.SecurityGroups.Add(new JsonObject
+            {
+                ["groupId"] = sgId, ["_region"] = cl.Region, ["vpcId"] = vpc.Str("vpcId"),
+                ["groupName"] = $"eks-cluster-sg-{cl.Name}-{Ids.Hex("clustersg" + cl.Name, 8)}",
+                ["groupDescription"] = "EKS created security group applied to ENI that is attached to EKS Control Plane master nodes, as well as any managed workloads.",
+                ["tags"] = new JsonObject { ["aws:eks:cluster-name"] = cl.Name, [$"kubernetes.io/cluster/{cl.Name}"] = "owned", ["Name"] = $"eks-cluster-sg-{cl.Name}" },
+                ["_selfReferencing"] = true,
+            });
+        }
+    }
+
+    /// <summary>A copy of a regional EC2 record with "_region" (its own "region" key, else the scenario's).</summary>
+    private static JsonObject Regional(World w, JsonObject root, JsonObject o)
+    {
+        var copy = (JsonObject)o.DeepClone();
+        copy["_region"] = copy.Str("region") ?? root.Str("region") ?? w.Region;
+        copy.Remove("region");
+        return copy;
     }
 
     private static void LoadRole(World w, JsonObject r)
@@ -277,6 +337,8 @@ internal static class ScenarioLoader
         foreach (var h in c.Arr("helmReleases")) ctx.HelmRelease((JsonObject)h!);
         foreach (var a in c.Arr("addons")) ctx.Addon((JsonObject)a!);
         foreach (var a in c.Arr("accessEntries")) ctx.AccessEntry((JsonObject)a!);
+        foreach (var p in c.Arr("podIdentityAssociations")) ctx.PodIdentityAssociation((JsonObject)p!);
+        foreach (var i in c.Arr("insights")) cl.Insights.Add((JsonObject)i!.DeepClone());
         ctx.FinishNodePoolStatus();
         foreach (var gone in c.Strings("iamMissingInstanceProfiles")) w.InstanceProfiles.Remove(gone); // deleted behind the NodeClass's back
         cl.Hosts = ctx.Hosts;

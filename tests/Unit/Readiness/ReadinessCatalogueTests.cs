@@ -94,3 +94,42 @@ public class ReadinessCatalogueTests
         Assert.Null(ReadinessData.DecodeHelmRelease(bad.RootElement));
     }
 }
+
+/// <summary>The data file and the help topic that lists it stay complete and in step.</summary>
+public class ReadinessCatalogueDocumentTests
+{
+    private static string CataloguePath => Path.Combine(TestPaths.RepoRoot, "src", "EksAutoMode.Engine", "Data", "Readiness", "checks.yaml");
+
+    private static string TopicPath => Path.Combine(TestPaths.RepoRoot, "docs", "about_EksAutoMode_Readiness.md");
+
+    [Fact]
+    public void NoTextValueIsCutShortByAYamlComment()
+    {
+        // " #" starts a YAML comment in a plain scalar: "containers-roadmap #2633" would silently become "containers-roadmap".
+        var cut = File.ReadAllLines(CataloguePath)
+            .Where(l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^\s+(title|source|remediation|docUrl): [^""'].* #"))
+            .ToArray();
+        Assert.Empty(cut);
+        Assert.Contains(ReadinessCatalogue.All, c => c.Source.Contains("#2633", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void TheAboutTopicListsEveryCheckAsTheDataHasIt()
+    {
+        // Set EKSAUTOMODE_UPDATE_DOCS=1 to rewrite the table from the data.
+        string[] lines = File.ReadAllLines(TopicPath);
+        int start = Array.FindIndex(lines, l => l.TrimEnd().EndsWith("At the time of writing:", StringComparison.Ordinal)) + 2;
+        Assert.True(start >= 2, "the topic has no 'At the time of writing:' table");
+        int end = Array.FindIndex(lines, start, l => l.Trim().Length == 0);
+        string expected = ReadinessCatalogue.FormatTable(ReadinessCatalogue.All);
+        string actual = string.Join('\n', lines[start..end]) + "\n";
+        if (actual != expected && Environment.GetEnvironmentVariable("EKSAUTOMODE_UPDATE_DOCS") == "1")
+        {
+            File.WriteAllLines(TopicPath, lines[..start].Concat(expected.TrimEnd('\n').Split('\n')).Concat(lines[end..]));
+            actual = expected;
+        }
+
+        Assert.Equal(expected, actual);
+        Assert.Contains($"({ReadinessCatalogue.Readiness.Count()} AMR and {ReadinessCatalogue.Iam.Count()} AMI checks)", string.Join(' ', lines));
+    }
+}
