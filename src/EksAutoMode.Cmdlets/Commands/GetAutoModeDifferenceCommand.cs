@@ -38,11 +38,11 @@ public sealed class GetAutoModeDifferenceCommand : EksAutoModeCmdlet
             matched++;
             WriteObject(new AutoModeDifference
             {
-                Area = area,
+                Area = area.ToString(),
                 Topic = fact.Topic,
                 StandardMode = fact.StandardMode,
                 AutoMode = fact.AutoMode,
-                Impact = impact,
+                Impact = impact.ToString(),
                 AsOf = fact.AsOf,
                 SourceUrl = fact.SourceUrl,
                 History = fact.History.Select(h => new AutoModeDifferenceHistory { AsOf = h.AsOf, AutoMode = h.AutoMode, SourceUrl = h.SourceUrl }).ToArray(),

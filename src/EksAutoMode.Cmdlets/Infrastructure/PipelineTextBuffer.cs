@@ -34,6 +34,17 @@ internal sealed class PipelineTextBuffer
         }
     }
 
+    /// <summary>
+    /// Manifest text carried by a pipeline object as a string Yaml (or Json) property, bound by property name: a
+    /// ConversionResult of ConvertFrom-OssKarpenter / ConvertTo-OssKarpenter, or any object shaped like one. Null
+    /// for dictionaries (they are manifests themselves) and objects without such a property.
+    /// </summary>
+    public static string? CarriedText(object? input) =>
+        input is PSObject carrier && carrier.BaseObject is not System.Collections.IDictionary
+            && (carrier.Properties["Yaml"]?.Value ?? carrier.Properties["Json"]?.Value) is string carried
+            ? carried
+            : null;
+
     /// <summary>Adds one string; returns the texts that are complete now (in order).</summary>
     public IReadOnlyList<(string Text, string? Source)> Add(string text, string? source)
     {
