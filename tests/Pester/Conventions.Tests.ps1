@@ -225,3 +225,37 @@ Describe 'Default table views' {
         }
     }
 }
+
+Describe '<Name> help reads right' -ForEach $cmdletCases {
+    BeforeAll {
+        $command = Get-Command $Name
+        $help = Get-Help $Name -Full
+        $text = $help | Out-String -Width 400
+    }
+
+    It 'shows -WhatIf and -Confirm in SYNTAX when it supports ShouldProcess' {
+        if ($command.Parameters.ContainsKey('WhatIf')) {
+            foreach ($item in $help.syntax.syntaxItem) {
+                @($item.parameter.name) | Should -Contain 'WhatIf'
+                @($item.parameter.name) | Should -Contain 'Confirm'
+            }
+            ($help.parameters.parameter | Where-Object name -EQ 'WhatIf').description.Text | Should -Not -BeNullOrEmpty
+        }
+        else {
+            $help.syntax.syntaxItem.parameter.name | Should -Not -Contain 'WhatIf'
+        }
+    }
+
+    It 'shows no "None" default values' {
+        $text | Should -Not -Match 'Default value\s+None\b'
+    }
+
+    It 'lists each related link once' {
+        $links = @($help.relatedLinks.navigationLink | ForEach-Object { if ($_.uri) { $_.uri } else { $_.linkText } })
+        $links | Group-Object | Where-Object Count -GT 1 | Should -BeNullOrEmpty
+        $section = ($text -split 'RELATED LINKS')[-1]
+        foreach ($uri in $help.relatedLinks.navigationLink.uri | Where-Object { $_ }) {
+            ([regex]::Matches($section, [regex]::Escape($uri))).Count | Should -Be 1 -Because "$uri is printed once"
+        }
+    }
+}

@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using EksAutoMode.Engine.Knowledge;
 using EksAutoMode.Infrastructure;
+using EksAutoMode.Completers;
 
 namespace EksAutoMode.Commands;
 
@@ -18,6 +19,7 @@ public sealed class GetAutoModeDifferenceCommand : EksAutoModeCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DifferenceTopicCompleter))]
     public string[]? Topic { get; set; }
 
     protected override void ProcessRecord()

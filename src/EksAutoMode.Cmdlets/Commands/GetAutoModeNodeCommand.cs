@@ -4,6 +4,7 @@ using EksAutoMode.Engine.Inventory;
 using EksAutoMode.Engine.Kubernetes;
 using EksAutoMode.Engine.Pricing;
 using EksAutoMode.Infrastructure;
+using EksAutoMode.Completers;
 
 namespace EksAutoMode.Commands;
 
@@ -30,6 +31,7 @@ public sealed class GetAutoModeNodeCommand : ClusterFanOutCmdlet
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodePoolNameCompleter))]
     public string[]? NodePool { get; set; }
 
     /// <summary>Compute types to keep.</summary>

@@ -65,7 +65,7 @@ public sealed partial class TaintSpec
     public string? Value { get; }
     public string Effect { get; }
 
-    private static readonly string[] Effects = { "NoSchedule", "PreferNoSchedule", "NoExecute" };
+    internal static readonly string[] Effects = { "NoSchedule", "PreferNoSchedule", "NoExecute" };
 
     /// <summary>Parses <c>key[=value]:Effect</c>; throws <see cref="EngineException"/> (InvalidTaint) when malformed.</summary>
     public static TaintSpec Parse(string text)
