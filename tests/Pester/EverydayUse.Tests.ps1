@@ -120,9 +120,6 @@ Describe 'AWS_ENDPOINT_URL_<SERVICE> against the sandbox' -Skip:$sandboxMissing 
 
     It 'reports a malformed service variable as AwsInvalidEndpoint naming it' {
         $env:AWS_ENDPOINT_URL_EKS = 'not a url'
-        $err = $null
-        $null = Get-AutoModeCluster -TimeoutSec 5 -ErrorVariable err -ErrorAction SilentlyContinue
-        $err[0].FullyQualifiedErrorId | Should -BeLike 'AwsInvalidEndpoint*'
-        $err[0].Exception.Message | Should -Match 'AWS_ENDPOINT_URL_EKS'
+        { Get-AutoModeCluster -TimeoutSec 5 } | Should -Throw -ErrorId 'AwsInvalidEndpoint*' -ExpectedMessage "*AWS_ENDPOINT_URL_EKS 'not a url'*"
     }
 }
