@@ -185,7 +185,7 @@ Describe 'Output that composes' {
             foreach ($e in $case.Expect) { $case.Json | Should -Match $e }
             $case.Json | Should -Not -Match '"(Severity|Area|Impact|Action|Status|Mode|CapacityType|ComputeType|PriceSource)": \d'
         }
-        $csv = Get-AutoModeDifference -Area Cost | Export-Csv -LiteralPath (Join-Path $TestDrive 'd.csv') -PassThru:$false
+        Get-AutoModeDifference -Area Cost | Export-Csv -LiteralPath (Join-Path $TestDrive 'd.csv')
         (Import-Csv (Join-Path $TestDrive 'd.csv')).Area | Sort-Object -Unique | Should -Be 'Cost'
         # Filtering by name keeps working on the string properties.
         @(Get-AutoModeDifference | Where-Object Area -EQ ([EksAutoMode.DifferenceArea]::Cost)).Count | Should -Be @(Get-AutoModeDifference -Area Cost).Count
@@ -257,5 +257,18 @@ Describe '<Name> help reads right' -ForEach $cmdletCases {
         foreach ($uri in $help.relatedLinks.navigationLink.uri | Where-Object { $_ }) {
             ([regex]::Matches($section, [regex]::Escape($uri))).Count | Should -Be 1 -Because "$uri is printed once"
         }
+    }
+}
+
+Describe 'README' {
+    It 'lists exactly the exported cmdlets in its capability table, none marked unavailable' {
+        $readme = Get-Content -Raw (Join-Path $env:EKSAUTOMODE_REPO_ROOT 'README.md')
+        $rows = [regex]::Matches($readme, '(?m)^\| (`[A-Z][^|]*) \|[^|]*\| *([^|]*?) *\|\s*$')
+        $rows.Count | Should -BeGreaterThan 5
+        $claimed = foreach ($row in $rows) {
+            $row.Groups[2].Value | Should -Be 'available' -Because "README must not list $($row.Groups[1].Value) unless it is available"
+            [regex]::Matches($row.Groups[1].Value, '`([A-Za-z]+-[A-Za-z]+)`') | ForEach-Object { $_.Groups[1].Value }
+        }
+        @($claimed | Sort-Object -Unique) | Should -Be @((Get-Command -Module $module.Name -CommandType Cmdlet).Name | Sort-Object)
     }
 }
