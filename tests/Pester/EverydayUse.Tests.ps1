@@ -33,6 +33,7 @@ Describe 'ConvertFrom-OssKarpenter output composes' {
 
     It 'pipes straight into ConvertTo-OssKarpenter (the manifest it carries, bound by property name)' {
         $back = @($converted | ConvertTo-OssKarpenter -ErrorVariable err -ErrorAction SilentlyContinue)
+        @(ConvertTo-OssKarpenter -InputObject $converted[0]).TargetKind | Should -Be 'EC2NodeClass'
         $err | Should -BeNullOrEmpty
         $back.Count | Should -Be 2
         $back.TargetKind | Should -Be @('EC2NodeClass', 'NodePool')
