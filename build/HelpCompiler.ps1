@@ -25,7 +25,13 @@ $ns = @{
     command = 'http://schemas.microsoft.com/maml/dev/command/2004/10'
     dev     = 'http://schemas.microsoft.com/maml/dev/2004/10'
 }
-$CommonParameters = [System.Management.Automation.PSCmdlet]::CommonParameters + [System.Management.Automation.PSCmdlet]::OptionalCommonParameters
+# -WhatIf and -Confirm are listed in SYNTAX and PARAMETERS like Microsoft's own help (they are what a reader of a
+# state-changing cmdlet looks for); the other common parameters are summed up as <CommonParameters> by Get-Help.
+$CommonParameters = [System.Management.Automation.PSCmdlet]::CommonParameters + @('UseTransaction')
+$ShouldProcessText = @{
+    WhatIf  = @('Shows what would happen if the cmdlet runs. The cmdlet is not run.')
+    Confirm = @('Prompts you for confirmation before running the cmdlet.')
+}
 
 function Split-MarkdownSections {
     # Returns an ordered dictionary: section title (## level) -> list of lines.
@@ -93,7 +99,18 @@ function Get-TypeDisplayName([type] $Type) {
     return $Type.Name
 }
 
-function New-ParameterElement($Parameter, $SetInfo, [string[]] $Description) {
+function Get-DefaultValueText($Parameter, $Defaults) {
+    # The value the property has when the parameter is not given (read from a fresh cmdlet instance), shown only
+    # when it says something: never "None", False for a switch, an empty string/array or a 0 that means "unset".
+    $value = $Defaults[$Parameter.Name]
+    if ($null -eq $value -or $value -is [System.Management.Automation.SwitchParameter] -or $value -is [bool]) { return $null }
+    if ($value -is [string] -and $value.Length -eq 0) { return $null }
+    if ($value -is [array]) { if ($value.Count -eq 0) { return $null }; return ($value -join ', ') }
+    if ($value -is [ValueType] -and -not ($value -is [enum] -or $value -is [TimeSpan]) -and $value -eq 0) { return $null }
+    return [string]$value
+}
+
+function New-ParameterElement($Parameter, $SetInfo, [string[]] $Description, $Defaults = @{}) {
     $attr = $SetInfo
     $p = New-El command parameter
     $p.SetAttribute('required', $attr.IsMandatory.ToString().ToLowerInvariant())
@@ -119,7 +136,8 @@ function New-ParameterElement($Parameter, $SetInfo, [string[]] $Description) {
     $t = New-El dev type
     [void]$t.AppendChild((New-El maml name $typeName))
     [void]$p.AppendChild($t)
-    [void]$p.AppendChild((New-El dev defaultValue 'None'))
+    $default = Get-DefaultValueText $Parameter $Defaults
+    if ($null -ne $default) { [void]$p.AppendChild((New-El dev defaultValue $default)) }
     return $p
 }
 
@@ -168,6 +186,13 @@ foreach ($cmd in $commands) {
     $paramDocs = if ($sections.Contains('PARAMETERS')) { Split-MarkdownSections $sections['PARAMETERS'] '###' } else { [ordered]@{} }
     $described = @{}
     foreach ($k in $paramDocs.Keys) { $described[$k.TrimStart('-')] = ConvertTo-Paragraphs $paramDocs[$k] }
+    foreach ($k in $ShouldProcessText.Keys) { if ($cmd.Parameters.ContainsKey($k) -and -not $described.ContainsKey($k)) { $described[$k] = $ShouldProcessText[$k] } }
+    $defaults = @{}
+    try {
+        $instance = [Activator]::CreateInstance($cmd.ImplementingType)
+        foreach ($prop in $cmd.ImplementingType.GetProperties()) { if ($cmd.Parameters.ContainsKey($prop.Name)) { $defaults[$prop.Name] = $prop.GetValue($instance) } }
+    }
+    catch { Write-Warning "$($cmd.Name): default values not read ($($_.Exception.Message))." }
 
     $syntax = New-El command syntax
     foreach ($set in $cmd.ParameterSets) {
@@ -175,7 +200,7 @@ foreach ($cmd in $commands) {
         [void]$item.AppendChild((New-El maml name $cmd.Name))
         foreach ($sp in $set.Parameters | Where-Object { $_.Name -notin $CommonParameters }) {
             $param = $cmd.Parameters[$sp.Name]
-            [void]$item.AppendChild((New-ParameterElement $param $sp $described[$sp.Name]))
+            [void]$item.AppendChild((New-ParameterElement $param $sp $described[$sp.Name] $defaults))
         }
         [void]$syntax.AppendChild($item)
     }
@@ -186,7 +211,7 @@ foreach ($cmd in $commands) {
         $param = $cmd.Parameters[$name]
         if (-not $described.ContainsKey($name)) { Write-Warning "$($cmd.Name): parameter -$name is not described in $mdPath."; $warnings++ }
         $setInfo = ($cmd.ParameterSets.Parameters | Where-Object Name -eq $name | Select-Object -First 1)
-        [void]$params.AppendChild((New-ParameterElement $param $setInfo $described[$name]))
+        [void]$params.AppendChild((New-ParameterElement $param $setInfo $described[$name] $defaults))
     }
     foreach ($k in $described.Keys) { if (-not $cmd.Parameters.ContainsKey($k)) { Write-Warning "$($cmd.Name): $mdPath describes -$k, which the cmdlet does not have."; $warnings++ } }
     [void]$c.AppendChild($params)
@@ -230,7 +255,7 @@ foreach ($cmd in $commands) {
             $text = ($l -replace '^\s*[-*]\s+', '').Trim()
             $uri = ''
             if ($text -match '^\[([^\]]+)\]\(([^)]+)\)$') { $text = $Matches[1]; $uri = $Matches[2] }
-            elseif ($text -match '^https?://') { $uri = $text }
+            elseif ($text -match '^https?://') { $uri = $text; $text = '' }   # Get-Help prints "linkText uri": a bare URL once
             $nav = New-El maml navigationLink
             [void]$nav.AppendChild((New-El maml linkText $text))
             [void]$nav.AppendChild((New-El maml uri $uri))

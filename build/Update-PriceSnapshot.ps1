@@ -44,8 +44,11 @@ $dataDirectory = Join-Path $PSScriptRoot '../src/EksAutoMode.Engine/Data/Pricing
 $fileName = 'price-list-snapshot.csv'
 $columns = 'region', 'instance_type', 'currency', 'ec2_per_hour', 'fee_per_hour', 'as_of'
 
-if ($EndpointUrl -and -not $OutputDirectory) {
-    throw "-EndpointUrl is set: pass -OutputDirectory too. Prices from another endpoint never go into $dataDirectory."
+# AWS_ENDPOINT_URL_PRICING / AWS_ENDPOINT_URL redirect the Price List calls like -EndpointUrl (unless
+# AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true), so they need -OutputDirectory just the same.
+$configuredEndpoint = $env:AWS_IGNORE_CONFIGURED_ENDPOINT_URLS -ne 'true' -and ($env:AWS_ENDPOINT_URL_PRICING -or $env:AWS_ENDPOINT_URL)
+if (($EndpointUrl -or $configuredEndpoint) -and -not $OutputDirectory) {
+    throw "-EndpointUrl, AWS_ENDPOINT_URL_PRICING or AWS_ENDPOINT_URL is set: pass -OutputDirectory too. Prices from another endpoint never go into $dataDirectory."
 }
 if (-not $OutputDirectory) { $OutputDirectory = $dataDirectory }
 if (-not (Test-Path -LiteralPath $ModulePath)) {

@@ -125,6 +125,13 @@ public abstract class ConversionCommandBase : EksAutoModeCmdlet
                 return;
             default:
                 FlushText();
+                if (PipelineTextBuffer.CarriedText(input) is { } carried)
+                {
+                    // A ConversionResult (ConvertFrom-OssKarpenter | ConvertTo-OssKarpenter): convert the manifest it carries.
+                    Emit(_converter!.ConvertText(carried, null, CancellationToken));
+                    return;
+                }
+
                 Emit(_converter!.ConvertObject(ToPlain(input), CancellationToken));
                 return;
         }
@@ -261,11 +268,14 @@ public abstract class ConversionCommandBase : EksAutoModeCmdlet
         Yaml = doc.Yaml,
         Notes = doc.Notes.Select(n => new ConversionNote
         {
-            Severity = (ConversionSeverity)(int)n.Severity,   // same members in the same order as the engine's enums
+            Severity = ((ConversionSeverity)(int)n.Severity).ToString(),   // same members in the same order as the engine's enums
             SourcePath = n.SourcePath,
             TargetPath = n.TargetPath,
-            Action = (ConversionAction)(int)n.Action,
+            Action = ((ConversionAction)(int)n.Action).ToString(),
             Message = n.Message,
+            SourceFile = doc.SourceFile,
+            Line = n.Line,
+            Column = n.Column,
         }).ToArray(),
         IsValid = doc.IsValid,
         ValidationErrors = doc.ValidationErrors.ToArray(),

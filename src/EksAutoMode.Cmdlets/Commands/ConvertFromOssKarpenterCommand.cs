@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EksAutoMode.Engine.Conversion;
+using EksAutoMode.Completers;
 
 namespace EksAutoMode.Commands;
 
@@ -13,6 +14,7 @@ public sealed class ConvertFromOssKarpenterCommand : ConversionCommandBase
 
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(TaintCompleter))]
     public string[]? Taint { get; set; }
 
     protected override ConversionDirection Direction => ConversionDirection.OssToAuto;

@@ -1,5 +1,6 @@
 using System.Management.Automation;
 using EksAutoMode.Engine.Conversion;
+using EksAutoMode.Completers;
 
 namespace EksAutoMode.Commands;
 
@@ -10,6 +11,7 @@ public sealed class ConvertToOssKarpenterCommand : ConversionCommandBase
 {
     [Parameter]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(AmiAliasCompleter))]
     public string AmiAlias { get; set; } = "bottlerocket@latest";
 
     [Parameter]

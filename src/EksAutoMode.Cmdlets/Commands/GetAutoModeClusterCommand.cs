@@ -101,7 +101,7 @@ public sealed class GetAutoModeClusterCommand : AwsCmdlet
         Version = info.Version,
         PlatformVersion = info.PlatformVersion,
         Status = info.Status,
-        Mode = Enum.Parse<AutoModeClusterMode>(info.Mode.ToString()),
+        Mode = Enum.Parse<AutoModeClusterMode>(info.Mode.ToString()).ToString(),
         ComputeEnabled = info.ComputeEnabled,
         BlockStorageEnabled = info.BlockStorageEnabled,
         LoadBalancingEnabled = info.LoadBalancingEnabled,

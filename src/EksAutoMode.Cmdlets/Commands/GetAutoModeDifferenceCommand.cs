@@ -1,6 +1,7 @@
 using System.Management.Automation;
 using EksAutoMode.Engine.Knowledge;
 using EksAutoMode.Infrastructure;
+using EksAutoMode.Completers;
 
 namespace EksAutoMode.Commands;
 
@@ -18,6 +19,7 @@ public sealed class GetAutoModeDifferenceCommand : EksAutoModeCmdlet
     [Parameter(ValueFromPipelineByPropertyName = true)]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(DifferenceTopicCompleter))]
     public string[]? Topic { get; set; }
 
     protected override void ProcessRecord()
@@ -38,11 +40,11 @@ public sealed class GetAutoModeDifferenceCommand : EksAutoModeCmdlet
             matched++;
             WriteObject(new AutoModeDifference
             {
-                Area = area,
+                Area = area.ToString(),
                 Topic = fact.Topic,
                 StandardMode = fact.StandardMode,
                 AutoMode = fact.AutoMode,
-                Impact = impact,
+                Impact = impact.ToString(),
                 AsOf = fact.AsOf,
                 SourceUrl = fact.SourceUrl,
                 History = fact.History.Select(h => new AutoModeDifferenceHistory { AsOf = h.AsOf, AutoMode = h.AutoMode, SourceUrl = h.SourceUrl }).ToArray(),

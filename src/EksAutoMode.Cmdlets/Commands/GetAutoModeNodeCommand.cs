@@ -4,6 +4,7 @@ using EksAutoMode.Engine.Inventory;
 using EksAutoMode.Engine.Kubernetes;
 using EksAutoMode.Engine.Pricing;
 using EksAutoMode.Infrastructure;
+using EksAutoMode.Completers;
 
 namespace EksAutoMode.Commands;
 
@@ -30,6 +31,7 @@ public sealed class GetAutoModeNodeCommand : ClusterFanOutCmdlet
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodePoolNameCompleter))]
     public string[]? NodePool { get; set; }
 
     /// <summary>Compute types to keep.</summary>
@@ -121,8 +123,8 @@ public sealed class GetAutoModeNodeCommand : ClusterFanOutCmdlet
         Region = n.Region,
         Zone = n.Zone,
         Architecture = n.Architecture,
-        CapacityType = (NodeCapacity)(int)n.CapacityType,
-        ComputeType = (NodeComputeType)(int)n.ComputeType,
+        CapacityType = ((NodeCapacity)(int)n.CapacityType).ToString(),
+        ComputeType = ((NodeComputeType)(int)n.ComputeType).ToString(),
         ComputeTypeReason = n.ComputeTypeReason,
         IsAutoModeManaged = n.IsAutoModeManaged,
         LaunchType = n.LaunchType.ToString(),
@@ -156,7 +158,7 @@ public sealed class GetAutoModeNodeCommand : ClusterFanOutCmdlet
         FeeHourly = n.FeeHourly,
         FeeApplies = n.FeeApplies,
         Currency = n.Currency,
-        PriceSource = (NodePriceSource)(int)n.PriceSource,
+        PriceSource = ((NodePriceSource)(int)n.PriceSource).ToString(),
         FeeSource = n.FeeSource.ToString(),
         PriceAsOf = n.PriceAsOf?.UtcDateTime,
         PriceNote = n.PriceNote,

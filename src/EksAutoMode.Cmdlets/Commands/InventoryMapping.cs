@@ -98,7 +98,7 @@ internal static class InventoryMapping
         NodeName = c.NodeName,
         InstanceId = c.InstanceId,
         InstanceType = c.InstanceType,
-        CapacityType = (NodeCapacity)(int)c.CapacityType,
+        CapacityType = ((NodeCapacity)(int)c.CapacityType).ToString(),
         Zone = c.Zone,
         Architecture = c.Architecture,
         Launched = c.Launched,

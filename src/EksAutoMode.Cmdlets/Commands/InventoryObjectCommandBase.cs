@@ -2,6 +2,7 @@ using System.Management.Automation;
 using EksAutoMode.Engine.Inventory;
 using EksAutoMode.Engine.Kubernetes;
 using EksAutoMode.Infrastructure;
+using EksAutoMode.Completers;
 
 namespace EksAutoMode.Commands;
 
@@ -17,6 +18,7 @@ public abstract class InventoryObjectCommandBase : ClusterFanOutCmdlet
     [Parameter]
     [SupportsWildcards]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(InventoryNameCompleter))]
     public string[]? Name { get; set; }
 
     /// <summary>The lists to read (the objects themselves and what their diagnosis needs).</summary>

@@ -2,6 +2,7 @@ using System.Management.Automation;
 using EksAutoMode.Engine;
 using EksAutoMode.Engine.Operations;
 using EksAutoMode.Infrastructure;
+using EksAutoMode.Completers;
 
 namespace EksAutoMode.Commands;
 
@@ -20,6 +21,7 @@ public sealed class InvokeAutoModeNodeRotationCommand : KubernetesChangeCmdlet
     [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
     [Alias("Name", "NodePoolName")]
     [ValidateNotNullOrEmpty]
+    [ArgumentCompleter(typeof(NodePoolNameCompleter))]
     public string NodePool { get; set; } = string.Empty;
 
     /// <summary>Rotate nodes whose NodeClaim is at least this old.</summary>

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using EksAutoMode.Engine;
 using EksAutoMode.Engine.Pricing;
 using EksAutoMode.Infrastructure;
+using EksAutoMode.Completers;
 
 namespace EksAutoMode.Commands;
 
@@ -86,6 +87,7 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
 
     [Parameter(ParameterSetName = InstanceSet)]
     [Parameter(ParameterSetName = InputSet)]
+    [ArgumentCompleter(typeof(NodePoolNameCompleter))]
     public string? NodePool { get; set; }
 
     [Parameter]

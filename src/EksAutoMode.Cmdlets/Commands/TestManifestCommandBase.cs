@@ -323,7 +323,7 @@ public abstract class TestManifestCommandBase : KubernetesCmdlet
         }
 
         // Objects that carry manifest text (e.g. conversion results): a string Yaml or Json property.
-        if (input is PSObject carrier && value is not IDictionary && (carrier.Properties["Yaml"]?.Value ?? carrier.Properties["Json"]?.Value) is string carried)
+        if (PipelineTextBuffer.CarriedText(input) is { } carried)
         {
             Emit(_run!.AddText(carried));
             return;
@@ -448,7 +448,7 @@ public abstract class TestManifestCommandBase : KubernetesCmdlet
                     WriteObject(new ValidationFinding
                     {
                         RuleId = "OK",
-                        Severity = ValidationSeverity.Info,
+                        Severity = nameof(ValidationSeverity.Info),
                         Kind = DisplayText.EscapeOrNull(d.Kind),
                         Name = DisplayText.EscapeOrNull(d.Name),
                         ApiVersion = DisplayText.EscapeOrNull(d.ApiVersion),
@@ -483,7 +483,7 @@ public abstract class TestManifestCommandBase : KubernetesCmdlet
             WriteObject(new ValidationFinding
             {
                 RuleId = f.RuleId,
-                Severity = (ValidationSeverity)(int)f.Severity,
+                Severity = ((ValidationSeverity)(int)f.Severity).ToString(),
                 Kind = f.Kind,
                 Name = f.Name,
                 Path = f.Path,

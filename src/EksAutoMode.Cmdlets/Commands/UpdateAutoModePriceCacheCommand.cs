@@ -52,7 +52,7 @@ public sealed class UpdateAutoModePriceCacheCommand : AwsCmdlet
             }
 
             string pricingRegion = PricingEndpoint.RegionFor(region);
-            string endpoint = string.IsNullOrWhiteSpace(EndpointUrl) ? AwsService.Pricing.Endpoint(pricingRegion, null).ToString() : EndpointUrl.Trim();
+            string endpoint = AwsService.Pricing.Endpoint(pricingRegion, ConfiguredEndpoints().For(AwsService.Pricing)).ToString();
             string what = InstanceType is null ? $"EC2 prices and Auto Mode fees for {region}" : $"EC2 prices and Auto Mode fees for {InstanceType} in {region}";
             if (!ShouldProcess(path, $"Write {what} (from {endpoint})"))
             {

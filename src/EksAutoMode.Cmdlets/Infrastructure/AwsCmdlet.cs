@@ -65,6 +65,23 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
     /// <summary>The give-up time per call from -TimeoutSec, or null for the default retry policy.</summary>
     protected TimeSpan? CallTimeout => TimeoutSec is int seconds ? TimeSpan.FromSeconds(seconds) : null;
 
+    /// <summary>
+    /// Where each service would be called (-EndpointUrl, AWS_ENDPOINT_URL_&lt;SERVICE&gt;, AWS_ENDPOINT_URL), without
+    /// resolving credentials (for -WhatIf text); terminating AwsInvalidEndpoint error for a malformed URL.
+    /// </summary>
+    protected AwsEndpoints ConfiguredEndpoints()
+    {
+        try
+        {
+            return AwsEndpoints.Resolve(EndpointUrl, name => Environment.GetEnvironmentVariable(name));
+        }
+        catch (EngineException e)
+        {
+            ThrowEngineError(e);
+            throw;
+        }
+    }
+
     /// <summary>Resolves (once per distinct set of parameter values) the AWS session; terminating error when impossible.</summary>
     protected AwsSession GetAwsSession()
     {
@@ -117,9 +134,9 @@ public abstract class AwsCmdlet : EksAutoModeCmdlet
         _sessionKey = key;
         WriteDebug($"Credentials obtained from {_session.CredentialSource}");
         WriteDebug($"Region obtained from {_session.RegionSource}: {_session.Region}");
-        if (_session.EndpointUrl is not null)
+        foreach (string endpoint in _session.Endpoints.Describe())
         {
-            WriteDebug($"All AWS calls go to {_session.EndpointUrl}");
+            WriteDebug($"AWS endpoint override: {endpoint}");
         }
 
         if (TimeoutSec is int limit)

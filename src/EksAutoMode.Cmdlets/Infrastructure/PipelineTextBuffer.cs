@@ -34,6 +34,25 @@ internal sealed class PipelineTextBuffer
         }
     }
 
+    /// <summary>
+    /// Manifest text carried by a pipeline object as a string Yaml (or Json) property, bound by property name: a
+    /// ConversionResult of ConvertFrom-OssKarpenter / ConvertTo-OssKarpenter, or any object shaped like one. Null
+    /// for dictionaries (they are manifests themselves) and objects without such a property.
+    /// </summary>
+    public static string? CarriedText(object? input)
+    {
+        if (input is null)
+        {
+            return null;
+        }
+
+        // -InputObject $result passes the object itself, the pipeline a PSObject around it: both are read by name.
+        PSObject carrier = PSObject.AsPSObject(input);
+        return carrier.BaseObject is System.Collections.IDictionary or string
+            ? null
+            : (carrier.Properties["Yaml"]?.Value ?? carrier.Properties["Json"]?.Value) as string;
+    }
+
     /// <summary>Adds one string; returns the texts that are complete now (in order).</summary>
     public IReadOnlyList<(string Text, string? Source)> Add(string text, string? source)
     {

@@ -33,7 +33,8 @@ public sealed class AutoModeCluster
     public string? Version { get; set; }
     public string? PlatformVersion { get; set; }
     public string? Status { get; set; }
-    public AutoModeClusterMode Mode { get; set; }
+    /// <summary>An AutoModeClusterMode name (Auto, Standard, PartiallyEnabled); a string so ConvertTo-Json writes the name.</summary>
+    public string Mode { get; set; } = string.Empty;
     public bool ComputeEnabled { get; set; }
     public bool BlockStorageEnabled { get; set; }
     public bool LoadBalancingEnabled { get; set; }

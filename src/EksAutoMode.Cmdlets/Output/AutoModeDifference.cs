@@ -42,11 +42,13 @@ public sealed class AutoModeDifferenceHistory
 /// <summary>One way EKS Auto Mode differs from a standard-mode cluster (output of Get-AutoModeDifference).</summary>
 public sealed class AutoModeDifference
 {
-    public DifferenceArea Area { get; set; }
+    /// <summary>A DifferenceArea name; a string so ConvertTo-Json writes the name.</summary>
+    public string Area { get; set; } = "";
     public string Topic { get; set; } = "";
     public string StandardMode { get; set; } = "";
     public string AutoMode { get; set; } = "";
-    public DifferenceImpact Impact { get; set; }
+    /// <summary>A DifferenceImpact name (Benefit, Caveat, Unsupported, Changed).</summary>
+    public string Impact { get; set; } = "";
 
     /// <summary>The date the AutoMode statement was last verified against its source.</summary>
     public DateTime AsOf { get; set; }

@@ -30,13 +30,25 @@ public enum ConversionAction
 /// <summary>One thing to know about a conversion: what happened to which field, and why.</summary>
 public sealed class ConversionNote
 {
-    public ConversionSeverity Severity { get; set; }
+    /// <summary>A ConversionSeverity name (Info, Warning, Error); a string so ConvertTo-Json writes the name.</summary>
+    public string Severity { get; set; } = "";
     public string? SourcePath { get; set; }
     public string? TargetPath { get; set; }
-    public ConversionAction Action { get; set; }
+    /// <summary>A ConversionAction name (Mapped, Defaulted, Approximated, Dropped, Placeholder).</summary>
+    public string Action { get; set; } = "";
     public string Message { get; set; } = "";
 
-    public override string ToString() => $"{Severity} {Action}{(SourcePath is null ? "" : " " + SourcePath)}: {Message}";
+    /// <summary>The file the source document came from (null for pipeline text or objects).</summary>
+    public string? SourceFile { get; set; }
+
+    /// <summary>1-based line of SourcePath in the source (the field, or its nearest ancestor present); 0 when unknown.</summary>
+    public int Line { get; set; }
+
+    public int Column { get; set; }
+
+    public override string ToString() =>
+        (SourceFile is null && Line == 0 ? "" : $"{SourceFile ?? "<input>"}{(Line > 0 ? ":" + Line : "")}: ")
+        + $"{Severity} {Action}{(SourcePath is null ? "" : " " + SourcePath)}: {Message}";
 }
 
 /// <summary>The conversion of one source document (ConvertTo-OssKarpenter / ConvertFrom-OssKarpenter).</summary>

@@ -68,8 +68,10 @@ public sealed class AutoModeNode
     public string? Region { get; set; }
     public string? Zone { get; set; }
     public string? Architecture { get; set; }
-    public NodeCapacity CapacityType { get; set; }
-    public NodeComputeType ComputeType { get; set; }
+    /// <summary>A NodeCapacity name (Unknown, OnDemand, Spot, Reserved); a string so ConvertTo-Json writes the name.</summary>
+    public string CapacityType { get; set; } = string.Empty;
+    /// <summary>A NodeComputeType name (AutoMode, ManagedNodeGroup, SelfManaged, Karpenter, Fargate, Hybrid).</summary>
+    public string ComputeType { get; set; } = string.Empty;
     public string ComputeTypeReason { get; set; } = string.Empty;
     public bool IsAutoModeManaged { get; set; }
     /// <summary>The pricing launch type (read by Measure-AutoModeCost): AutoModeBuiltIn, AutoModeCustom, ManagedNodeGroup, SelfManaged, Karpenter, Fargate.</summary>
@@ -108,7 +110,8 @@ public sealed class AutoModeNode
     public decimal? FeeHourly { get; set; }
     public bool FeeApplies { get; set; }
     public string? Currency { get; set; }
-    public NodePriceSource PriceSource { get; set; }
+    /// <summary>A NodePriceSource name (None, Cache, Embedded, SpotPriceHistory, Estimated).</summary>
+    public string PriceSource { get; set; } = string.Empty;
     public string FeeSource { get; set; } = string.Empty;
     public DateTime? PriceAsOf { get; set; }
     public string? PriceNote { get; set; }
@@ -195,7 +198,8 @@ public sealed class AutoModeNodeClaim
     public string? NodeName { get; set; }
     public string? InstanceId { get; set; }
     public string? InstanceType { get; set; }
-    public NodeCapacity CapacityType { get; set; }
+    /// <summary>A NodeCapacity name (Unknown, OnDemand, Spot, Reserved).</summary>
+    public string CapacityType { get; set; } = string.Empty;
     public string? Zone { get; set; }
     public string? Architecture { get; set; }
     public bool? Launched { get; set; }

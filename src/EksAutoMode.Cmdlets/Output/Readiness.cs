@@ -41,8 +41,10 @@ public sealed class AutoModeReadinessFinding
     public string CheckId { get; set; } = string.Empty;
     public string Category { get; set; } = string.Empty;
     public string Title { get; set; } = string.Empty;
-    public AutoModeCheckStatus Status { get; set; }
-    public AutoModeCheckSeverity Severity { get; set; }
+    /// <summary>An AutoModeCheckStatus name (Pass, Fail, Warn, Skipped); a string so ConvertTo-Json writes the name.</summary>
+    public string Status { get; set; } = string.Empty;
+    /// <summary>An AutoModeCheckSeverity name (Blocker, Warning, Info).</summary>
+    public string Severity { get; set; } = string.Empty;
     public string Message { get; set; } = string.Empty;
     public AutoModeCheckEvidence[] Evidence { get; set; } = Array.Empty<AutoModeCheckEvidence>();
     public string Remediation { get; set; } = string.Empty;
@@ -65,7 +67,8 @@ public sealed class AutoModeReadinessCheck
     public string Id { get; set; } = string.Empty;
     public string Category { get; set; } = string.Empty;
     public string Title { get; set; } = string.Empty;
-    public AutoModeCheckSeverity Severity { get; set; }
+    /// <summary>An AutoModeCheckSeverity name (Blocker, Warning, Info).</summary>
+    public string Severity { get; set; } = string.Empty;
 
     /// <summary>Target Kubernetes versions the check applies to ("all", ">= 1.36", "&lt;= 1.35").</summary>
     public string KubernetesVersions { get; set; } = string.Empty;

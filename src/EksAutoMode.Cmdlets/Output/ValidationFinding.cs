@@ -17,7 +17,8 @@ public enum ValidationSeverity
 public sealed class ValidationFinding
 {
     public string RuleId { get; set; } = string.Empty;
-    public ValidationSeverity Severity { get; set; }
+    /// <summary>A ValidationSeverity name (Error, Warning, Info); a string so ConvertTo-Json writes the name.</summary>
+    public string Severity { get; set; } = string.Empty;
     public string? Kind { get; set; }
     public string? Name { get; set; }
 
@@ -57,6 +58,6 @@ public sealed class ValidationFinding
     {
         string where = (File ?? "<input>") + (Line > 0 ? $":{Line}:{Column}" : string.Empty);
         string text = string.IsNullOrEmpty(Path) ? Message : Path + ": " + Message;
-        return $"{where}: {Severity.ToString().ToLowerInvariant()} {RuleId}: {text}";
+        return $"{where}: {Severity.ToLowerInvariant()} {RuleId}: {text}";
     }
 }

@@ -49,16 +49,16 @@ public sealed class AwsClient
     private readonly HttpClient _http;
     private readonly Func<CancellationToken, ValueTask<AwsCredentials?>> _credentials;
     private readonly string _region;
-    private readonly Uri? _endpoint;
+    private readonly AwsEndpoints _endpoints;
     private readonly AwsRetryPolicy _retry;
     private readonly Action<string>? _trace;
 
-    internal AwsClient(Func<CancellationToken, ValueTask<AwsCredentials?>> credentials, string region, Uri? endpoint, AwsRetryPolicy retry,
+    internal AwsClient(Func<CancellationToken, ValueTask<AwsCredentials?>> credentials, string region, AwsEndpoints? endpoints, AwsRetryPolicy retry,
         HttpMessageHandler? handler, Action<string>? trace)
     {
         _credentials = credentials;
         _region = region;
-        _endpoint = endpoint;
+        _endpoints = endpoints ?? AwsEndpoints.None;
         _retry = retry;
         _trace = trace;
         _http = handler is null ? SharedHttp.Value : new HttpClient(handler, disposeHandler: false) { Timeout = Timeout.InfiniteTimeSpan };
@@ -73,7 +73,8 @@ public sealed class AwsClient
     internal TimeProvider Time { get; set; } = TimeProvider.System;
 
     public string Region => _region;
-    public Uri? EndpointOverride => _endpoint;
+    /// <summary>The endpoint overrides (-EndpointUrl, AWS_ENDPOINT_URL_&lt;SERVICE&gt;, AWS_ENDPOINT_URL).</summary>
+    public AwsEndpoints Endpoints => _endpoints;
     public AwsRetryPolicy RetryPolicy => _retry;
 
     /// <summary>AWS JSON 1.1: POST / with <c>X-Amz-Target: {targetPrefix}.{operation}</c> (Pricing: <c>AWSPriceListService</c>).</summary>
@@ -288,7 +289,7 @@ public sealed class AwsClient
         AwsCallOptions? options, CancellationToken cancellationToken)
     {
         string region = options?.Region ?? _region;
-        Uri endpoint = service.Endpoint(region, _endpoint);
+        Uri endpoint = service.Endpoint(region, _endpoints.For(service));
         string signingRegion = service.SigningRegion(region);
         Uri uri = BuildUri(endpoint, path, query);
         string fullPath = (endpoint.AbsolutePath.TrimEnd('/') + (path.StartsWith('/') ? path : "/" + path));

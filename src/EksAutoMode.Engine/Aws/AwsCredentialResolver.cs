@@ -21,13 +21,13 @@ internal sealed class AwsCredentialResolver
 
     private readonly AwsSessionOptions _o;
     private readonly AwsProfileStore _store;
-    private readonly Uri? _endpoint;
+    private readonly AwsEndpoints _endpoint;
     private readonly HttpClient _http;
 
-    internal AwsCredentialResolver(AwsSessionOptions options, Uri? endpoint)
+    internal AwsCredentialResolver(AwsSessionOptions options, AwsEndpoints? endpoint)
     {
         _o = options;
-        _endpoint = endpoint;
+        _endpoint = endpoint ?? AwsEndpoints.None;
         string credentialsFile = options.ProfileLocation is not null ? options.ExpandHome(options.ProfileLocation)
             : options.Env("AWS_SHARED_CREDENTIALS_FILE") is { } cf ? options.ExpandHome(cf)
             : Path.Combine(options.Home, ".aws", "credentials");

@@ -14,6 +14,15 @@ public sealed record AwsService(string DisplayName, string SigningName, string E
     public static readonly AwsService Ec2 = new("EC2", "ec2", "ec2");
     public static readonly AwsService Sso = new("SSO", "awsssoportal", "portal.sso");
 
+    /// <summary>Every service the module calls.</summary>
+    public static IReadOnlyList<AwsService> All { get; } = new[] { Eks, Pricing, Iam, Sts, Ec2, Sso };
+
+    /// <summary>
+    /// The SDKs' service identifier in AWS_ENDPOINT_URL_&lt;ID&gt; (EKS, PRICING, IAM, STS, EC2, SSO): the service id
+    /// upper-cased with spaces as underscores (https://docs.aws.amazon.com/sdkref/latest/guide/ss-endpoints-table.html).
+    /// </summary>
+    public string EndpointId => DisplayName.ToUpperInvariant().Replace(' ', '_');
+
     /// <summary>The prefix of this service's IAM actions (eks, pricing, iam, sts, ec2, sso).</summary>
     public string IamPrefix => SigningName == "awsssoportal" ? "sso" : SigningName;
 

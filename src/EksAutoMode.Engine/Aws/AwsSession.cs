@@ -12,13 +12,13 @@ public sealed class AwsSession
     private readonly CredentialProvider _credentials;
     private readonly AwsSessionOptions _options;
 
-    private AwsSession(AwsSessionOptions options, CredentialProvider credentials, string region, string regionSource, Uri? endpoint)
+    private AwsSession(AwsSessionOptions options, CredentialProvider credentials, string region, string regionSource, AwsEndpoints endpoint)
     {
         _options = options;
         _credentials = credentials;
         Region = region;
         RegionSource = regionSource;
-        EndpointUrl = endpoint;
+        Endpoints = endpoint;
         Client = new AwsClient(async ct => await credentials.GetAsync(ct).ConfigureAwait(false), region, endpoint, options.RetryPolicy, options.Handler, options.Trace)
         {
             Time = options.Time,
@@ -33,8 +33,11 @@ public sealed class AwsSession
     /// <summary>Where the credentials came from, e.g. "profile 'dev' in /home/me/.aws/credentials" (never contains secrets).</summary>
     public string CredentialSource => _credentials.Source;
 
-    /// <summary>-EndpointUrl (or AWS_ENDPOINT_URL): every service call goes here when set.</summary>
-    public Uri? EndpointUrl { get; }
+    /// <summary>-EndpointUrl, AWS_ENDPOINT_URL_&lt;SERVICE&gt; or AWS_ENDPOINT_URL: where each service is called when set.</summary>
+    public AwsEndpoints Endpoints { get; }
+
+    /// <summary>The endpoint for every service without one of its own (-EndpointUrl or AWS_ENDPOINT_URL).</summary>
+    public Uri? EndpointUrl => Endpoints.Global;
 
     public AwsRetryPolicy RetryPolicy => _options.RetryPolicy;
 
@@ -53,8 +56,7 @@ public sealed class AwsSession
     public static async Task<AwsSession> CreateAsync(AwsSessionOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
-        Uri? endpoint = ParseEndpoint(options.EndpointUrl ?? options.Env("AWS_ENDPOINT_URL"),
-            options.EndpointUrl is not null ? "-EndpointUrl" : "AWS_ENDPOINT_URL");
+        AwsEndpoints endpoint = AwsEndpoints.Resolve(options.EndpointUrl, options.Env);
         var resolver = new AwsCredentialResolver(options, endpoint);
         string? caBundle = options.Env("AWS_CA_BUNDLE");
         if (caBundle is null && resolver.Store.Get(options.ProfileName ?? options.Env("AWS_PROFILE") ?? "default") is { } profile
@@ -75,27 +77,11 @@ public sealed class AwsSession
         return new AwsSession(options, credentials, region, regionSource, endpoint);
     }
 
-    private static Uri? ParseEndpoint(string? value, string where)
-    {
-        if (string.IsNullOrWhiteSpace(value))
-        {
-            return null;
-        }
-
-        if (!Uri.TryCreate(value.Trim(), UriKind.Absolute, out Uri? uri) || (uri.Scheme != Uri.UriSchemeHttp && uri.Scheme != Uri.UriSchemeHttps))
-        {
-            throw new EngineException("AwsInvalidEndpoint", ErrorKind.InvalidArgument,
-                $"{where} '{value}' is not an absolute http:// or https:// URL.", value);
-        }
-
-        return uri;
-    }
-
     /// <summary>A fresh EKS bearer token for <paramref name="clusterName"/> (what <c>aws eks get-token</c> prints).</summary>
     public async Task<EksToken> GetEksTokenAsync(string clusterName, CancellationToken cancellationToken = default)
     {
         AwsCredentials credentials = await _credentials.GetAsync(cancellationToken).ConfigureAwait(false);
-        return EksToken.Create(credentials, Region, EndpointUrl, clusterName, _options.Time.GetUtcNow());
+        return EksToken.Create(credentials, Region, Endpoints, clusterName, _options.Time.GetUtcNow());
     }
 
     /// <summary>A token source that hands out cached tokens and refreshes them a minute before expiry.</summary>
@@ -113,9 +99,9 @@ public sealed class AwsSession
             Timeout = RetryPolicy.AttemptTimeout,
             RetryMode = RequestRetryMode.Standard,
         };
-        if (EndpointUrl is not null)
+        if (Endpoints.For(AwsService.Ec2) is { } ec2Endpoint)
         {
-            config.ServiceURL = EndpointUrl.ToString();
+            config.ServiceURL = ec2Endpoint.ToString();
             config.AuthenticationRegion = Region;
         }
         else

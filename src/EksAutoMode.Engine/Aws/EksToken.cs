@@ -29,14 +29,14 @@ public sealed class EksToken
 
     public override string ToString() => $"EksToken({ClusterName}, expires {ExpiresAt:u})";
 
-    internal static EksToken Create(AwsCredentials credentials, string region, Uri? endpointOverride, string clusterName, DateTimeOffset now)
+    internal static EksToken Create(AwsCredentials credentials, string region, AwsEndpoints? endpoints, string clusterName, DateTimeOffset now)
     {
         if (string.IsNullOrWhiteSpace(clusterName))
         {
             throw new ArgumentException("The cluster name is empty.", nameof(clusterName));
         }
 
-        Uri sts = AwsService.Sts.Endpoint(region, endpointOverride);
+        Uri sts = AwsService.Sts.Endpoint(region, (endpoints ?? AwsEndpoints.None).For(AwsService.Sts));
         string host = AwsClient.HostHeader(sts);
         string path = sts.AbsolutePath.Length == 0 ? "/" : sts.AbsolutePath;
         var request = new SigV4Request

@@ -37,8 +37,11 @@ internal sealed partial class ConversionContext
     public DefaultsTable Defaults => Data.Defaults;
     public IReadOnlyList<ConversionNoteData> Notes => _notes;
 
-    public void Note(NoteSeverity severity, NoteAction action, string? sourcePath, string? targetPath, string message) =>
-        _notes.Add(new ConversionNoteData(severity, sourcePath, targetPath, action, message));
+    public void Note(NoteSeverity severity, NoteAction action, string? sourcePath, string? targetPath, string message)
+    {
+        var (line, column) = sourcePath is null ? (Source.Line, 0) : NodePaths.Locate(Source.Root, sourcePath);
+        _notes.Add(new ConversionNoteData(severity, sourcePath, targetPath, action, message, line > 0 ? line : Source.Line, column));
+    }
 
     public void Info(NoteAction action, string? sourcePath, string? targetPath, string message) => Note(NoteSeverity.Info, action, sourcePath, targetPath, message);
 

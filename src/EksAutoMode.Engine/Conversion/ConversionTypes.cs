@@ -39,7 +39,9 @@ public enum NoteAction
 }
 
 /// <summary>One thing the user should know about a conversion.</summary>
-public sealed record ConversionNoteData(NoteSeverity Severity, string? SourcePath, string? TargetPath, NoteAction Action, string Message);
+/// <param name="Line">1-based line in the source document that SourcePath points at (the field, or its nearest ancestor present); 0 when unknown.</param>
+/// <param name="Column">1-based column of that line; 0 when unknown.</param>
+public sealed record ConversionNoteData(NoteSeverity Severity, string? SourcePath, string? TargetPath, NoteAction Action, string Message, int Line = 0, int Column = 0);
 
 /// <summary>A selector term given on the command line: an id, a name (security groups only) or tags.</summary>
 public sealed class SelectorTermSpec
@@ -63,7 +65,7 @@ public sealed partial class TaintSpec
     public string? Value { get; }
     public string Effect { get; }
 
-    private static readonly string[] Effects = { "NoSchedule", "PreferNoSchedule", "NoExecute" };
+    internal static readonly string[] Effects = { "NoSchedule", "PreferNoSchedule", "NoExecute" };
 
     /// <summary>Parses <c>key[=value]:Effect</c>; throws <see cref="EngineException"/> (InvalidTaint) when malformed.</summary>
     public static TaintSpec Parse(string text)

@@ -33,6 +33,90 @@ internal static class NodePaths
         return path;
     }
 
+    /// <summary>
+    /// The source position a note path points at: the key of the field itself, or, for a field the source does not
+    /// have (a default, a missing required value), its nearest ancestor that is there. (0, 0) when nothing matches.
+    /// </summary>
+    public static (int Line, int Column) Locate(ManifestNode root, string? path)
+    {
+        (int Line, int Column) best = root.HasPosition ? (root.Line, root.Column) : (0, 0);
+        if (string.IsNullOrEmpty(path))
+        {
+            return best;
+        }
+
+        ManifestNode? node = root;
+        int i = 0;
+        while (node is not null && i < path.Length)
+        {
+            if (path[i] == '.')
+            {
+                i++;
+                continue;
+            }
+
+            if (path[i] == '[' && i + 1 < path.Length && path[i + 1] == '"')
+            {
+                var key = new System.Text.StringBuilder();
+                int j = i + 2;
+                for (; j < path.Length && path[j] != '"'; j++)
+                {
+                    key.Append(path[j] == '\\' && j + 1 < path.Length ? path[++j] : path[j]);
+                }
+
+                i = j + 2; // past "]
+                node = Step(node, key.ToString(), ref best);
+            }
+            else if (path[i] == '[')
+            {
+                int close = path.IndexOf(']', i);
+                if (close < 0 || !int.TryParse(path.AsSpan(i + 1, close - i - 1), NumberStyles.None, CultureInfo.InvariantCulture, out int index))
+                {
+                    return best;
+                }
+
+                i = close + 1;
+                node = node is SequenceNode seq && index < seq.Count ? seq[index] : null;
+                if (node is { HasPosition: true })
+                {
+                    best = (node.Line, node.Column);
+                }
+            }
+            else
+            {
+                int end = i;
+                while (end < path.Length && path[end] != '.' && path[end] != '[')
+                {
+                    end++;
+                }
+
+                node = Step(node, path[i..end], ref best);
+                i = end;
+            }
+        }
+
+        return best;
+    }
+
+    private static ManifestNode? Step(ManifestNode node, string key, ref (int Line, int Column) best)
+    {
+        if (node is not MappingNode map || map.GetEntry(key) is not { } entry)
+        {
+            return null;
+        }
+
+        if (entry.Key.HasPosition)
+        {
+            best = (entry.Key.Line, entry.Key.Column);
+        }
+        else if (entry.Value.HasPosition)
+        {
+            best = (entry.Value.Line, entry.Value.Column);
+        }
+
+        return entry.Value;
+    }
+
     /// <summary>The path without its last segment ("" for a top-level key).</summary>
     public static string Parent(string path)
     {

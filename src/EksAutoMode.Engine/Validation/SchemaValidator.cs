@@ -233,7 +233,20 @@ internal sealed class SchemaValidator
 
                 if (!matches)
                 {
-                    Add("K8S-Pattern", path, $"Invalid value: {GoString(text)}: {path} in body should match '{s.Pattern}'", scalar, blocking: false);
+                    string apiServer = $"Invalid value: {GoString(text)}: {path} in body should match '{s.Pattern}'";
+                    if (PatternHints.For(s.Pattern) is var (allowed, example))
+                    {
+                        // The message says the allowed form; ApiServerText keeps the API server's line with the regex.
+                        _findings.Add(new RawFinding("K8S-Pattern", FindingSeverity.Error, path, $"Invalid value: {GoString(text)}: {allowed}", scalar, _schema.SourceUrl, _schema.AsOf)
+                        {
+                            ApiServerMessage = apiServer,
+                            Hint = LastSegment(path) is { } field ? $"For example: {field}: {example}" : $"For example: {example}",
+                        });
+                    }
+                    else
+                    {
+                        Add("K8S-Pattern", path, apiServer, scalar, blocking: false);
+                    }
                 }
             }
         }
@@ -395,6 +408,13 @@ internal sealed class SchemaValidator
     }
 
     // ---- formatting helpers (Go's %q / %v) ----
+
+    /// <summary>The field name a path ends with ("expireAfter" of spec.template.spec.expireAfter); null for a list item or map key.</summary>
+    private static string? LastSegment(string path)
+    {
+        string last = path[(path.LastIndexOf('.') + 1)..];
+        return last.Length == 0 || last.Contains('[') ? null : last;
+    }
 
     internal static string Join(string path, string key) => path.Length == 0 ? key : path + "." + key;
 
