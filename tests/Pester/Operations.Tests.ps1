@@ -405,4 +405,26 @@ spec: {maxUnavailable: 0, selector: {matchLabels: {app.kubernetes.io/name: stati
         & kubectl --kubeconfig $kc annotate pod -n shop $held karpenter.sh/do-not-disrupt- | Should -Match 'annotated'
         (Wait-Until { @(Get-Claims static-pool).Count -eq 0 }) | Should -BeTrue
     }
+
+    It 'rotation stops at -Timeout on a do-not-disrupt pod and names it (the pod is never evicted)' {
+        $null = Resume-AutoModeNodePool -Name static-pool -KubeConfigPath $kc -Confirm:$false
+        (Wait-Until { (Get-ReadyClaims static-pool).Count -eq 3 -and (Get-AppPods).Count -eq 3 }) | Should -BeTrue
+        $pod = (Get-AppPods)[0]
+        & kubectl --kubeconfig $kc annotate pod -n shop $pod.metadata.name karpenter.sh/do-not-disrupt=true | Should -Match 'annotated'
+        $node = $pod.spec.nodeName
+        $claim = (Get-Claims static-pool | Where-Object { $_.status.nodeName -eq $node }).metadata.name
+        # Every node qualifies; the ones before the protected one are replaced, the run stops at the protected one.
+        $err = $null
+        $all = @(Invoke-AutoModeNodeRotation -NodePool static-pool -OlderThan 0 -KubeConfigPath $kc -Confirm:$false -Timeout 00:00:05 -ErrorVariable err -ErrorAction SilentlyContinue)
+        $all[-1].OldNodeClaim | Should -Be $claim
+        @($all | Select-Object -SkipLast 1 | Where-Object Outcome -NE 'Replaced').Count | Should -Be 0
+        $r = @($all | Where-Object OldNodeClaim -EQ $claim)
+        $r.Count | Should -Be 1
+        $r[0].Outcome | Should -Be 'Blocked'
+        $r[0].Message | Should -Match "pod shop/$($pod.metadata.name) has karpenter.sh/do-not-disrupt=true"
+        $err[-1].FullyQualifiedErrorId | Should -BeLike 'RotationBlocked,*'
+        (Invoke-Kube "/api/v1/namespaces/shop/pods/$($pod.metadata.name)").status.phase | Should -Be 'Running'
+        & kubectl --kubeconfig $kc annotate pod -n shop $pod.metadata.name karpenter.sh/do-not-disrupt- | Should -Match 'annotated'
+        (Wait-Until { -not (Get-Claims static-pool | Where-Object { $_.metadata.name -eq $claim }) }) | Should -BeTrue
+    }
 }
