@@ -48,28 +48,27 @@ internal sealed class StaticProvisioning(NodeClaim.Lifecycle lifecycle) : IRecon
     private NodeSpec? Offering(ReconcileContext ctx, JsonObject pool, string name)
     {
         var tspec = pool["spec"]?["template"]?["spec"];
-        var reqs = tspec?["requirements"] as JsonArray;
         var nodeClassRef = tspec?["nodeClassRef"];
-        var auto = nodeClassRef.Str("group") == "eks.amazonaws.com";
-        var zone = ctx.Cluster.Region + (char)('a' + _launched++ % 3);
-        foreach (var capacity in new[] { "on-demand", "spot" })
-            foreach (var t in ctx.World.InstanceTypes.Values.Where(t => t.Name is not ("fargate" or "hybrid")).OrderBy(t => t.Name, StringComparer.Ordinal))
-            {
-                var s = new NodeSpec
-                {
-                    Flavor = auto ? NodeFlavor.Auto : NodeFlavor.Karpenter,
-                    InstanceType = t.Name,
-                    Zone = zone,
-                    CapacityType = capacity,
-                    NodePool = name,
-                    NodeClass = nodeClassRef.Str("name") ?? "default",
-                    PrivateIp = NodeFactory.Ip(Guid.NewGuid().ToString()),
-                    Ready = false,
-                    Taints = tspec?["taints"] as JsonArray,
-                    ExtraLabels = pool["spec"]?["template"]?["metadata"]?["labels"] as JsonObject,
-                };
-                if (Requirements.Allow(reqs, NodeFactory.InstanceLabels(s, t, auto ? "eks.amazonaws.com" : "karpenter.k8s.aws"))) return s;
-            }
-        return null;
+        var flavor = nodeClassRef.Str("group") == "eks.amazonaws.com" ? NodeFlavor.Auto : NodeFlavor.Karpenter;
+        var nodeClass = nodeClassRef.Str("name") ?? "default";
+        var offers = Generator.Offerings(ctx.World, ctx.Cluster, tspec?["requirements"] as JsonArray, name, nodeClass, flavor);
+        if (offers.Count == 0) return null;
+        // On-demand before spot; the zone moves on with each launch, as Karpenter spreads a pool.
+        var zone = Generator.Zones(ctx.Cluster)[_launched++ % 3];
+        var list = offers.Any(o => o.Capacity == "on-demand") ? offers.Where(o => o.Capacity == "on-demand").ToList() : offers;
+        var (type, capacity, z) = list.FirstOrDefault(o => o.Zone == zone) is { Type: not null } inZone ? inZone : list[0];
+        return new NodeSpec
+        {
+            Flavor = flavor,
+            InstanceType = type,
+            Zone = z,
+            CapacityType = capacity,
+            NodePool = name,
+            NodeClass = nodeClass,
+            PrivateIp = NodeFactory.Ip(Guid.NewGuid().ToString()),
+            Ready = false,
+            Taints = tspec?["taints"] as JsonArray,
+            ExtraLabels = pool["spec"]?["template"]?["metadata"]?["labels"] as JsonObject,
+        };
     }
 }
