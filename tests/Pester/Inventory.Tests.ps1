@@ -30,7 +30,9 @@ BeforeAll {
         $script:aws = @{ EndpointUrl = $script:sb.awsEndpointUrl; Region = 'us-west-2'; AccessKey = $script:sb.accessKeyId; SecretKey = $script:sb.secretAccessKey }
         $script:kubeconfig = Join-Path $script:tmp 'kubeconfig'
         New-EksSandboxKubeconfig -Sandbox $script:sb -Path $script:kubeconfig -ClusterName mixed-eks -Auth Static
+        $script:readStart = [DateTimeOffset]::UtcNow
         $script:nodes = @(Get-AutoModeNode -ClusterName mixed-eks @aws)
+        $script:readEnd = [DateTimeOffset]::UtcNow
     }
 
     function Invoke-Kubectl([string[]] $Arguments) {
@@ -104,6 +106,61 @@ Describe 'Get-AutoModeNode on a mixed fleet' -Skip:$sandboxMissing {
         }
     }
 
+    It 'reports readiness, age, classes, requests against allocatable and price dates as kubectl sees them' -Skip:$noCli {
+        function ConvertFrom-Quantity([string] $Text) {
+            if (-not $Text) { return [decimal]0 }
+            $m = [regex]::Match($Text, '^([0-9.]+)([A-Za-z]*)$')
+            $m.Success | Should -BeTrue -Because "'$Text' is a quantity"
+            $n = [decimal]::Parse($m.Groups[1].Value, [cultureinfo]::InvariantCulture)
+            $factor = switch -CaseSensitive ($m.Groups[2].Value) {
+                '' { 1 } 'm' { 0.001 } 'k' { 1e3 } 'M' { 1e6 } 'G' { 1e9 } 'Ki' { 1024 } 'Mi' { 1048576 } 'Gi' { 1073741824 } 'Ti' { 1099511627776 }
+                default { throw "unknown quantity suffix in '$Text'" }
+            }
+            $n * [decimal]$factor
+        }
+        # What the scheduler counts for a pod: max(sum of containers + sidecars, largest init container) + overhead.
+        function Get-PodRequest($Pod, [string] $Resource) {
+            $sum = [decimal]0; $init = [decimal]0
+            foreach ($c in @($Pod.spec.containers)) { $sum += ConvertFrom-Quantity $c.resources.requests.$Resource }
+            foreach ($c in @($Pod.spec.initContainers | Where-Object { $_ })) {
+                $q = ConvertFrom-Quantity $c.resources.requests.$Resource
+                if ($c.restartPolicy -eq 'Always') { $sum += $q } else { $init = [Math]::Max($init, $q) }
+            }
+            [Math]::Max($sum, $init) + (ConvertFrom-Quantity $Pod.spec.overhead.$Resource)
+        }
+        $kNodes = (Invoke-Kubectl @('get', 'nodes', '-o', 'json')).items
+        $kPods = @((Invoke-Kubectl @('get', 'pods', '-A', '-o', 'json')).items | Where-Object { $_.spec.nodeName -and $_.status.phase -notin 'Succeeded', 'Failed' })
+        ($kPods | Where-Object { $_.spec.containers.resources.requests.cpu }).Count | Should -BeGreaterThan 0
+        foreach ($k in $kNodes) {
+            $n = $script:nodes | Where-Object Name -EQ $k.metadata.name
+            $because = "node $($n.Name)"
+            $n.ClusterName | Should -Be 'mixed-eks'
+            $n.Ready | Should -Be ([bool]($k.status.conditions | Where-Object { $_.type -eq 'Ready' -and $_.status -eq 'True' })) -Because $because
+            $n.Cordoned | Should -Be ([bool]$k.spec.unschedulable) -Because $because
+            $n.Disrupting | Should -Be ([bool]($k.metadata.deletionTimestamp -or ($k.spec.taints | Where-Object key -EQ 'karpenter.sh/disrupted'))) -Because $because
+            $n.CreatedAt | Should -Be ([DateTimeOffset]$k.metadata.creationTimestamp) -Because $because
+            $readAt = ([DateTimeOffset]$n.CreatedAt).UtcTicks + $n.Age.Ticks   # Age counts to the moment of the read
+            $readAt | Should -BeGreaterOrEqual $script:readStart.AddSeconds(-1).UtcTicks -Because $because
+            $readAt | Should -BeLessOrEqual $script:readEnd.AddSeconds(1).UtcTicks -Because $because
+            $class = $k.metadata.labels.'eks.amazonaws.com/nodeclass', $k.metadata.labels.'karpenter.k8s.aws/ec2nodeclass' | Where-Object { $_ } | Select-Object -First 1
+            if ($class) { $n.NodeClass | Should -Be $class -Because $because }
+            # Cores to 3 decimals, memory in GiB to 2 (as the objects show them).
+            $gib = { param($bytes) [Math]::Round([double]$bytes / 1GB, 2) }
+            $n.CpuAllocatable | Should -Be ([Math]::Round([double](ConvertFrom-Quantity $k.status.allocatable.cpu), 3)) -Because $because
+            $n.MemoryAllocatableGiB | Should -Be (& $gib (ConvertFrom-Quantity $k.status.allocatable.memory)) -Because $because
+            $onNode = @($kPods | Where-Object { $_.spec.nodeName -eq $k.metadata.name })
+            $cpu = [decimal]0; $memory = [decimal]0
+            foreach ($p in $onNode) { $cpu += Get-PodRequest $p cpu; $memory += Get-PodRequest $p memory }
+            $n.CpuRequested | Should -Be ([Math]::Round([double]$cpu, 3)) -Because $because
+            $n.MemoryRequestedGiB | Should -Be (& $gib $memory) -Because $because
+            if ($cpu -gt 0) { $n.CpuRequestedPercent | Should -Be ([Math]::Round([double]($cpu / (ConvertFrom-Quantity $k.status.allocatable.cpu) * 100), 1)) -Because $because }
+            if ($n.PriceSource -ne 'None') { $n.PriceAsOf | Should -Not -BeNullOrEmpty -Because $because }
+        }
+        ($script:nodes | Where-Object Ready).Count | Should -BeGreaterThan 0
+        ($script:nodes | Measure-Object CpuRequested -Sum).Sum | Should -BeGreaterThan 0
+        ($script:nodes | Measure-Object MemoryRequestedGiB -Sum).Sum | Should -BeGreaterThan 0
+    }
+
     It 'carries expiry from the NodeClaim, typed so that Where-Object and Export-Csv work' {
         $claims = (Invoke-Kubectl @('get', 'nodeclaims.karpenter.sh', '-o', 'json')).items
         $n = $script:nodes | Where-Object Name -EQ 'i-0aa0000000000a003'
@@ -166,8 +223,8 @@ Describe 'Get-AutoModeNode on a mixed fleet' -Skip:$sandboxMissing {
         $errs[0].FullyQualifiedErrorId | Should -BeLike 'ResourceNotFound*'
     }
 
-    It 'gives complete, identical results with 20 % of Kubernetes and EC2 calls failing (429, 5xx, truncated)' {
-        Set-EksSandboxFault -Sandbox $script:sb -Faults 'k8s:list:*=throttle@0.2;ec2:*=500@0.2;k8s:list:pods=truncate@0.2;k8s:list:nodes=503@0.2'
+    It 'gives complete, identical results with 20 % of Kubernetes and EC2 calls failing or slow (429, 5xx, truncated, latency)' {
+        Set-EksSandboxFault -Sandbox $script:sb -Faults 'k8s:list:*=throttle@0.2;ec2:*=500@0.2;k8s:list:pods=truncate@0.2;k8s:list:nodes=503@0.2;k8s:list:nodeclaims=latency:300@0.2;ec2:*=latency:300@0.2'
         $faulty = @(Get-AutoModeNode -ClusterName mixed-eks @aws -ErrorAction Stop)
         Set-EksSandboxFault -Sandbox $script:sb -Faults ''
         ($faulty | Sort-Object Name | ForEach-Object { "$($_.Name) $($_.InstanceType) $($_.ComputeType) $($_.Pods) $($_.FeeApplies)" }) |

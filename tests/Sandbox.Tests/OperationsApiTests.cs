@@ -116,4 +116,66 @@ public class OperationsApiTests : IAsyncLifetime
         var claims = (await C.KubeJson("/apis/karpenter.sh/v1/nodeclaims?labelSelector=karpenter.sh%2Fnodepool%3Dspot-pool"))["items"]!.AsArray();
         Assert.Equal(["spot-pool-r6tq2", "spot-pool-x7kqf", "spot-pool-zz9kc"], claims.Select(c => c!["metadata"].Str("name")!).Order(StringComparer.Ordinal).ToArray());
     }
+
+    private const string StaticPool = """
+        {"apiVersion":"karpenter.sh/v1","kind":"NodePool","metadata":{"name":"fixed"},"spec":{"replicas":2,"limits":{"nodes":"3"},
+         "template":{"spec":{"nodeClassRef":{"group":"eks.amazonaws.com","kind":"NodeClass","name":"default"},"expireAfter":"336h",
+         "requirements":[{"key":"eks.amazonaws.com/instance-category","operator":"In","values":["m"]}]}}}}
+        """;
+
+    private async Task<List<JsonNode>> FixedClaims() =>
+        (await C.KubeJson("/apis/karpenter.sh/v1/nodeclaims?labelSelector=karpenter.sh%2Fnodepool%3Dfixed"))["items"]!.AsArray().Select(c => c!).ToList();
+
+    private async Task<bool> Until(Func<Task<bool>> condition)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline && !await condition()) await Task.Delay(100);
+        return await condition();
+    }
+
+    [Fact]
+    public async Task A_static_pool_keeps_its_replicas_scales_to_zero_and_its_nodes_take_pods_once_Ready()
+    {
+        Assert.Equal(HttpStatusCode.Created, (await C.KubeSend(HttpMethod.Post, "/apis/karpenter.sh/v1/nodepools", StaticPool, "application/json")).StatusCode);
+        static bool Ready(JsonNode c) => c["status"]?["conditions"]?.AsArray().Any(x => x.Str("type") == "Ready" && x.Str("status") == "True") == true;
+        Assert.True(await Until(async () => (await FixedClaims()).Count(Ready) == 2));
+        // The node lifecycle lifts node.kubernetes.io/not-ready once the node is Ready, so pods can land there.
+        var nodeName = (await FixedClaims())[0]["status"].Str("nodeName")!;
+        var node = await C.KubeJson($"/api/v1/nodes/{nodeName}");
+        Assert.DoesNotContain(node["spec"]?["taints"]?.AsArray() ?? new JsonArray(), t => t.Str("key") == "node.kubernetes.io/not-ready");
+
+        // A deleted claim is replaced at once (no pending pods needed); the count holds at 2 not being deleted.
+        var first = (await FixedClaims())[0]["metadata"].Str("name")!;
+        Assert.Equal(HttpStatusCode.OK, (await C.KubeSend(HttpMethod.Delete, $"/apis/karpenter.sh/v1/nodeclaims/{first}")).StatusCode);
+        Assert.Equal(2, (await FixedClaims()).Count(c => c["metadata"].Str("deletionTimestamp") == null));
+        Assert.True(await Until(async () => (await FixedClaims()).Count == 2 && (await FixedClaims()).All(Ready)));
+        Assert.DoesNotContain(await FixedClaims(), c => c["metadata"].Str("name") == first);
+
+        // replicas 0: every claim is deleted and nothing is launched in its place.
+        var p = await C.KubeSend(HttpMethod.Patch, "/apis/karpenter.sh/v1/nodepools/fixed", "{\"spec\":{\"replicas\":0}}", "application/merge-patch+json");
+        Assert.Equal(HttpStatusCode.OK, p.StatusCode);
+        Assert.True(await Until(async () => (await FixedClaims()).Count == 0));
+        await Task.Delay(500);
+        Assert.Empty(await FixedClaims());
+    }
+
+    [Theory]
+    [InlineData("{\"spec\":{\"limits\":{\"cpu\":\"0\",\"memory\":\"0\"}}}", "only 'limits.nodes' is supported on static NodePools")]
+    [InlineData("{\"spec\":{\"weight\":10}}", "'weight' is not supported on static NodePools")]
+    [InlineData("{\"spec\":{\"replicas\":null}}", "Cannot transition NodePool between static (replicas set) and dynamic (replicas unset) provisioning modes")]
+    [InlineData("{\"spec\":{\"replicas\":-1}}", "should be greater than or equal to 0")]
+    public async Task NodePool_writes_are_admitted_as_the_CRD_rules_say(string patch, string message)
+    {
+        Assert.Equal(HttpStatusCode.Created, (await C.KubeSend(HttpMethod.Post, "/apis/karpenter.sh/v1/nodepools", StaticPool, "application/json")).StatusCode);
+        var before = (await C.KubeJson("/apis/karpenter.sh/v1/nodepools/fixed"))["spec"]!.ToJsonString();
+        var r = await C.KubeSend(HttpMethod.Patch, "/apis/karpenter.sh/v1/nodepools/fixed", patch, "application/merge-patch+json");
+        Assert.Equal((HttpStatusCode)422, r.StatusCode);
+        var status = await TestClient.Json(r);
+        Assert.Equal("Invalid", status.Str("reason"));
+        Assert.Contains(message, status.Str("message"), StringComparison.Ordinal);
+        Assert.Equal(before, (await C.KubeJson("/apis/karpenter.sh/v1/nodepools/fixed"))["spec"]!.ToJsonString()); // nothing written
+        // A dynamic pool cannot become static either.
+        var dynamic = await C.KubeSend(HttpMethod.Patch, "/apis/karpenter.sh/v1/nodepools/spot-pool", "{\"spec\":{\"replicas\":1}}", "application/merge-patch+json");
+        Assert.Equal((HttpStatusCode)422, dynamic.StatusCode);
+    }
 }

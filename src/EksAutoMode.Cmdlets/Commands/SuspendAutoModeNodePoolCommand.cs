@@ -6,8 +6,8 @@ namespace EksAutoMode.Commands;
 
 /// <summary>
 /// Nightly or weekend stop for an Auto Mode NodePool: records the pool's spec.limits (and spec.replicas of a static
-/// pool) in an annotation, sets limits so no node can launch, and deletes the pool's NodeClaims so Auto Mode drains
-/// their nodes honouring PDBs. Idempotent; built-in pools need -Force; refuses instead of prompting in
+/// pool) in an annotation, blocks launches (limits cpu/memory 0; a static pool's replicas 0, its limits untouched),
+/// and deletes the pool's NodeClaims so Auto Mode drains their nodes honouring PDBs. Idempotent; built-in pools need -Force; refuses instead of prompting in
 /// non-interactive hosts unless -Confirm:$false.
 /// </summary>
 [Cmdlet(VerbsLifecycle.Suspend, "AutoModeNodePool", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]

@@ -97,35 +97,34 @@ public sealed class NodeInventoryReader
             progress?.Report(new InventoryProgress(cluster, "NodeClaims", page.ItemsSoFar, page.RemainingItemCount));
         }
 
+        // Pods are the bulk (~10 per node): streamed item by item, keeping only the per-node totals, so no page of
+        // 5,000 pods is ever held in memory.
         var pods = new Dictionary<string, PodTotals>(StringComparer.Ordinal);
-        await foreach (KubernetesListPage page in _kube.ListAsync(KubernetesResourceType.Pods, new KubernetesListOptions { PageSize = options.PageSize * 10 }, cancellationToken).ConfigureAwait(false))
+        var podOptions = new KubernetesListOptions { PageSize = options.PageSize * 10 };
+        Action<KubernetesListProgress>? podPage = progress is null ? null : p => progress.Report(new InventoryProgress(cluster, "Pods", p.ItemsSoFar, p.RemainingItemCount));
+        await foreach (JsonElement pod in _kube.ListItemsAsync(KubernetesResourceType.Pods, podOptions, podPage, cancellationToken).ConfigureAwait(false))
         {
-            foreach (JsonElement pod in page.Items)
+            string? node = pod.Str("spec", "nodeName");
+            string? phase = pod.Str("status", "phase");
+            if (node is null || phase is "Succeeded" or "Failed")
             {
-                string? node = pod.Str("spec", "nodeName");
-                string? phase = pod.Str("status", "phase");
-                if (node is null || phase is "Succeeded" or "Failed")
-                {
-                    continue;
-                }
-
-                if (!pods.TryGetValue(node, out PodTotals? totals))
-                {
-                    pods[node] = totals = new PodTotals();
-                }
-
-                totals.Count++;
-                if (IsStateful(pod))
-                {
-                    totals.Stateful++;
-                }
-
-                (decimal cpu, decimal memory) = PodRequests(pod);
-                totals.Cpu += cpu;
-                totals.Memory += memory;
+                continue;
             }
 
-            progress?.Report(new InventoryProgress(cluster, "Pods", page.ItemsSoFar, page.RemainingItemCount));
+            if (!pods.TryGetValue(node, out PodTotals? totals))
+            {
+                pods[node] = totals = new PodTotals();
+            }
+
+            totals.Count++;
+            if (IsStateful(pod))
+            {
+                totals.Stateful++;
+            }
+
+            (decimal cpu, decimal memory) = PodRequests(pod);
+            totals.Cpu += cpu;
+            totals.Memory += memory;
         }
 
         var batch = new List<NodeInfo>(Ec2FactsReader.MaxIdsPerCall);

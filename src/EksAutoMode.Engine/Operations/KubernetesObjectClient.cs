@@ -12,9 +12,9 @@ public sealed record KubernetesWatchEvent(string Type, JsonElement Object);
 
 /// <summary>
 /// Single-object Kubernetes calls the operations need (get, JSON patch, delete, watch), over the connection's own
-/// HTTP client and credentials. Reads and idempotent writes are retried on 429 (Retry-After), 5xx and connection
-/// failures; other failures become <see cref="EngineException"/>s with stable ids. Lists go through
-/// <see cref="KubernetesListReader"/>.
+/// HTTP client and credentials. Every request goes through the list reader's retry loop
+/// (<see cref="KubernetesRequestSender"/>: 429 with Retry-After, 5xx, connection failures, timeouts; 4 attempts);
+/// other failures become <see cref="EngineException"/>s with stable ids. Lists go through <see cref="Lists"/>.
 /// </summary>
 public sealed class KubernetesObjectClient
 {
@@ -27,8 +27,6 @@ public sealed class KubernetesObjectClient
     }
 
     public KubernetesListReader Lists { get; }
-
-    public int MaxAttempts { get; init; } = 4;
 
     /// <summary>The object at <paramref name="path"/>, or null when it does not exist (404).</summary>
     public async Task<JsonElement?> GetAsync(string path, CancellationToken cancellationToken)
@@ -90,7 +88,7 @@ public sealed class KubernetesObjectClient
             if (!response.IsSuccessStatusCode)
             {
                 string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                throw Failure((int)response.StatusCode, text, $"watch {listPath}", listPath);
+                throw Failure((int)response.StatusCode, KubernetesRequestSender.StatusMessage(text) ?? "", $"watch {listPath}", listPath);
             }
 
             await using Stream stream = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
@@ -125,7 +123,7 @@ public sealed class KubernetesObjectClient
                     int code = obj.ValueKind == JsonValueKind.Object && obj.TryGetProperty("code", out JsonElement c) && c.TryGetInt32(out int n) ? n : 500;
                     throw code == 410
                         ? new EngineException("KubernetesWatchExpired", ErrorKind.ResourceUnavailable, $"The watch on {listPath} expired (410): the cluster changed faster than it was watched.", listPath)
-                        : Failure(code, obj.ValueKind == JsonValueKind.Object ? obj.GetRawText() : "", $"watch {listPath}", listPath);
+                        : Failure(code, obj.ValueKind == JsonValueKind.Object ? KubernetesRequestSender.StatusMessage(obj.GetRawText()) ?? "" : "", $"watch {listPath}", listPath);
                 }
 
                 yield return new KubernetesWatchEvent(type, obj);
@@ -139,75 +137,22 @@ public sealed class KubernetesObjectClient
         return doc.RootElement.Clone();
     }
 
-    private async Task<(int Status, string Body)> SendAsync(HttpMethod method, string path, string? body, string? contentType, string operation,
-        CancellationToken cancellationToken, bool allow404)
+    /// <summary>One request through the list reader's retry loop (the same code serves lists and single objects).</summary>
+    private Task<(int Status, string Body)> SendAsync(HttpMethod method, string path, string? body, string? contentType, string operation,
+        CancellationToken cancellationToken, bool allow404) =>
+        Lists.Sender.SendAsync(method, path, body, contentType, operation,
+            async (response, attemptToken) =>
+            {
+                using (response)
+                {
+                    return ((int)response.StatusCode, await response.Content.ReadAsStringAsync(attemptToken).ConfigureAwait(false));
+                }
+            },
+            status => status == 404 && allow404,
+            (status, detail) => Failure(status, detail, operation, path), cancellationToken);
+
+    private EngineException Failure(int status, string detail, string operation, string target)
     {
-        var client = (k8s.Kubernetes)_connection.Client;
-        for (int attempt = 1; ; attempt++)
-        {
-            cancellationToken.ThrowIfCancellationRequested();
-            string failure;
-            TimeSpan? retryAfter = null;
-            try
-            {
-                using var request = new HttpRequestMessage(method, _connection.Server.TrimEnd('/') + path);
-                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("application/json"));
-                if (body is not null)
-                {
-                    request.Content = new StringContent(body, Encoding.UTF8);
-                    request.Content.Headers.ContentType = new MediaTypeHeaderValue(contentType!);
-                }
-
-                if (client.Credentials is { } credentials)
-                {
-                    await credentials.ProcessHttpRequestAsync(request, cancellationToken).ConfigureAwait(false);
-                }
-
-                using HttpResponseMessage response = await client.HttpClient.SendAsync(request, cancellationToken).ConfigureAwait(false);
-                int status = (int)response.StatusCode;
-                string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-                if (response.IsSuccessStatusCode || status == 404 && allow404)
-                {
-                    return (status, text);
-                }
-
-                if (status is 429 or 500 or 502 or 503 or 504)
-                {
-                    retryAfter = response.Headers.RetryAfter?.Delta;
-                    failure = $"HTTP {status} {StatusMessage(text)}";
-                }
-                else
-                {
-                    throw Failure(status, text, operation, path);
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                throw;
-            }
-            catch (HttpRequestException ex) when (ex.InnerException is System.Security.Authentication.AuthenticationException)
-            {
-                throw KubernetesConnection.MapError(ex, operation, _connection.Server);
-            }
-            catch (Exception ex) when (ex is HttpRequestException or IOException or TaskCanceledException)
-            {
-                failure = $"connection failed: {ex.Message}";
-            }
-
-            if (attempt >= MaxAttempts)
-            {
-                throw new EngineException("KubernetesUnavailable", ErrorKind.ResourceUnavailable, $"The Kubernetes API failed {operation} {attempt} times; last: {failure}.", path);
-            }
-
-            TimeSpan delay = retryAfter is { } ra && ra > TimeSpan.Zero ? TimeSpan.FromMilliseconds(Math.Min(ra.TotalMilliseconds, 10_000))
-                : TimeSpan.FromMilliseconds(Math.Min(8000, 200 * Math.Pow(2, attempt - 1)));
-            await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private EngineException Failure(int status, string body, string operation, string target)
-    {
-        string detail = StatusMessage(body);
         return status switch
         {
             401 => new EngineException("KubernetesUnauthorized", ErrorKind.AuthenticationError,
@@ -219,18 +164,5 @@ public sealed class KubernetesObjectClient
                 $"{operation}: the object changed while it was being updated. Run the command again.", target),
             _ => new EngineException("KubernetesApiError", ErrorKind.InvalidOperation, $"The Kubernetes API failed {operation}: HTTP {status}: {detail}", target),
         };
-    }
-
-    private static string StatusMessage(string body)
-    {
-        try
-        {
-            using var doc = JsonDocument.Parse(body);
-            return doc.RootElement.TryGetProperty("message", out JsonElement m) ? m.GetString() ?? "" : "";
-        }
-        catch (JsonException)
-        {
-            return body.Length > 300 ? body[..300] : body;
-        }
     }
 }

@@ -37,9 +37,10 @@ public sealed record SuspensionRecord(string? Limits, string? Replicas, DateTime
 /// <summary>
 /// Nightly/weekend stop for Auto Mode pools. Auto Mode does not let anyone stop or terminate its instances (it
 /// replaces them), so suspending a pool means: record its <c>spec.limits</c> (and <c>spec.replicas</c> of a static
-/// pool) verbatim in the <see cref="Annotation"/> annotation, set limits so no node can launch (cpu 0, memory 0;
-/// replicas 0), and delete the pool's NodeClaims so Auto Mode drains them honouring PDBs and
-/// terminationGracePeriod. Every write is a JSON patch guarded by a <c>test</c> of the resourceVersion that was
+/// pool) verbatim in the <see cref="Annotation"/> annotation, make sure no node can launch — a dynamic pool's limits
+/// become cpu 0, memory 0; a static pool's <c>spec.replicas</c> becomes 0 and its limits stay as they are (the
+/// NodePool CRD allows only <c>limits.nodes</c> on static pools, and replicas 0 already launches nothing) — and
+/// delete the pool's NodeClaims so Auto Mode drains them honouring PDBs and terminationGracePeriod. Every write is a JSON patch guarded by a <c>test</c> of the resourceVersion that was
 /// read, so a concurrent change is never overwritten. Re-running changes nothing and never overwrites the record.
 /// </summary>
 public sealed class NodePoolSuspension
@@ -97,6 +98,10 @@ public sealed class NodePoolSuspension
         }
     }
 
+    /// <summary>Whether the pool is static (<c>spec.replicas</c> set): Auto Mode keeps that many nodes whatever the pods need.</summary>
+    public static bool IsStatic(JsonElement pool) =>
+        pool.TryGetProperty("spec", out JsonElement s) && s.ValueKind == JsonValueKind.Object && s.TryGetProperty("replicas", out JsonElement r) && r.ValueKind != JsonValueKind.Null;
+
     /// <summary>What Suspend would do (for -WhatIf and the confirmation text).</summary>
     public async Task<string> DescribeSuspendAsync(string name, CancellationToken ct)
     {
@@ -105,7 +110,9 @@ public sealed class NodePoolSuspension
         string limits = pool.TryGetProperty("spec", out JsonElement s) && s.TryGetProperty("limits", out JsonElement l) ? l.GetRawText() : "none";
         return ReadRecord(pool) is not null
             ? $"already suspended; delete {claims} remaining NodeClaim(s)"
-            : $"record spec.limits {limits} in annotation {Annotation}, set spec.limits to {SuspendedLimits}{(s.TryGetProperty("replicas", out _) ? " and spec.replicas to 0" : "")}, delete {claims} NodeClaim(s) (their nodes drain honouring PDBs)";
+            : IsStatic(pool)
+                ? $"record spec.replicas {s.GetProperty("replicas").GetRawText()} and spec.limits {limits} in annotation {Annotation}, set spec.replicas to 0, delete {claims} NodeClaim(s) (their nodes drain honouring PDBs)"
+                : $"record spec.limits {limits} in annotation {Annotation}, set spec.limits to {SuspendedLimits}, delete {claims} NodeClaim(s) (their nodes drain honouring PDBs)";
     }
 
     public async Task<NodePoolOperationResult> SuspendAsync(string name, bool force, CancellationToken ct)
@@ -143,12 +150,13 @@ public sealed class NodePoolSuspension
             record = new SuspensionRecord(limits, replicas, DateTimeOffset.UtcNow);
         }
 
-        if (!JsonNode.DeepEquals(limits is null ? null : JsonNode.Parse(limits), JsonNode.Parse(SuspendedLimits)))
+        bool isStatic = IsStatic(pool);
+        if (!isStatic && !JsonNode.DeepEquals(limits is null ? null : JsonNode.Parse(limits), JsonNode.Parse(SuspendedLimits)))
         {
             ops.Add(Op("add", "/spec/limits", JsonNode.Parse(SuspendedLimits)));
         }
 
-        if (replicas is not null && replicas != "0")
+        if (isStatic && replicas != "0")
         {
             ops.Add(Op("replace", "/spec/replicas", 0));
         }
@@ -178,7 +186,7 @@ public sealed class NodePoolSuspension
             NodeClaimsDeleted = deleted,
             RemainingNodeClaims = remaining,
             Message = action == "Suspended"
-                ? $"Limits set to {SuspendedLimits}; {deleted} NodeClaim(s) deleted; {remaining} still draining."
+                ? $"{Blocked(isStatic)}; {deleted} NodeClaim(s) deleted; {remaining} still draining."
                 : deleted == 0 ? "Already suspended; nothing changed." : $"Already suspended; {deleted} NodeClaim(s) that had appeared were deleted.",
         };
     }
@@ -194,7 +202,7 @@ public sealed class NodePoolSuspension
             return result with
             {
                 RemainingNodeClaims = 0,
-                Message = $"{(result.Action == "Suspended" ? $"Limits set to {SuspendedLimits}" : "Already suspended")}; {result.NodeClaimsDeleted} NodeClaim(s) deleted; the pool is empty.",
+                Message = $"{(result.Action == "Suspended" ? Blocked(result.OriginalReplicas is not null) : "Already suspended")}; {result.NodeClaimsDeleted} NodeClaim(s) deleted; the pool is empty.",
             };
         }
 
@@ -249,6 +257,8 @@ public sealed class NodePoolSuspension
             Message = $"spec.limits restored to {record.Limits ?? "none"}{(record.Replicas is null ? "" : $", spec.replicas to {record.Replicas}")}; Auto Mode launches nodes again as pods need them.",
         };
     }
+
+    private static string Blocked(bool isStatic) => isStatic ? "spec.replicas set to 0" : $"Limits set to {SuspendedLimits}";
 
     private static EngineException NotSuspended(string name) =>
         new("NodePoolNotSuspended", ErrorKind.InvalidOperation, $"NodePool '{name}' is not suspended (it has no {Annotation} annotation), so there is nothing to restore.", name);

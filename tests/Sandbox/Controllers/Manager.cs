@@ -85,7 +85,11 @@ internal sealed class ControllerManager : IDisposable
         Default(world, cluster, new NodePool.Counter());
 
     private static ControllerManager Default(World world, Cluster cluster, NodePool.Counter counter) =>
-        new(world, cluster, [counter, new NodeClaim.Termination(), new NodeClaim.Lifecycle(counter), new Workloads.Pods(), new Workloads.DisruptionBudgets()]);
+        Default(world, cluster, counter, new NodeClaim.Lifecycle(counter));
+
+    private static ControllerManager Default(World world, Cluster cluster, NodePool.Counter counter, NodeClaim.Lifecycle lifecycle) =>
+        new(world, cluster, [counter, new NodeClaim.Termination(), lifecycle, new NodePool.StaticProvisioning(lifecycle), new NodePool.StaticDeprovisioning(),
+            new Workloads.Pods(), new Workloads.DisruptionBudgets()]);
 
     public IReadOnlyList<IReconciler> Reconcilers => _reconcilers;
 

@@ -26,15 +26,8 @@ internal static class Generator
         var seed = w.Seed;
 
         // The (type, capacity type, zone) offerings the pool allows, as Karpenter would pick among them.
-        var zones = Enumerable.Range(0, 3).Select(z => c.Region + (char)('a' + z)).ToList();
-        var offers = new List<(string Type, string Capacity, string Zone)>();
-        foreach (var t in w.InstanceTypes.Values.Where(t => t.Name is not ("fargate" or "hybrid")).OrderBy(t => t.Name, StringComparer.Ordinal))
-            foreach (var cap in new[] { "on-demand", "spot" })
-                foreach (var z in zones)
-                {
-                    var probe = new NodeSpec { Flavor = NodeFlavor.Auto, InstanceType = t.Name, CapacityType = cap, Zone = z, NodePool = poolName, NodeClass = nodeClass };
-                    if (Requirements.Allow(reqs, NodeFactory.InstanceLabels(probe, t, "eks.amazonaws.com"))) offers.Add((t.Name, cap, z));
-                }
+        var zones = Zones(c);
+        var offers = Offerings(w, c, reqs, poolName, nodeClass, NodeFlavor.Auto);
         if (offers.Count == 0) throw new InvalidDataException($"--generate-nodes: no catalog instance type satisfies NodePool '{poolName}' of cluster '{c.Name}'.");
         var onDemand = offers.Where(o => o.Capacity == "on-demand").ToList();
         var spot = offers.Where(o => o.Capacity == "spot").ToList();
@@ -80,6 +73,24 @@ internal static class Generator
         w.VirtualInstancesRegion = c.Region;
         c.GeneratedNodes = count;
         c.GeneratedPodsPerNode = podsPerNode ?? 10;
+    }
+
+    /// <summary>The cluster's three zones (a, b, c of its Region).</summary>
+    public static List<string> Zones(Cluster c) => Enumerable.Range(0, 3).Select(z => c.Region + (char)('a' + z)).ToList();
+
+    /// <summary>Every (instance type, capacity type, zone) of the catalog that a pool's requirements allow, types in name order.</summary>
+    public static List<(string Type, string Capacity, string Zone)> Offerings(World w, Cluster c, JsonArray? reqs, string poolName, string nodeClass, NodeFlavor flavor)
+    {
+        var offers = new List<(string Type, string Capacity, string Zone)>();
+        var prefix = flavor == NodeFlavor.Auto ? "eks.amazonaws.com" : "karpenter.k8s.aws";
+        foreach (var t in w.InstanceTypes.Values.Where(t => t.Name is not ("fargate" or "hybrid")).OrderBy(t => t.Name, StringComparer.Ordinal))
+            foreach (var cap in new[] { "on-demand", "spot" })
+                foreach (var z in Zones(c))
+                {
+                    var probe = new NodeSpec { Flavor = flavor, InstanceType = t.Name, CapacityType = cap, Zone = z, NodePool = poolName, NodeClass = nodeClass };
+                    if (Requirements.Allow(reqs, NodeFactory.InstanceLabels(probe, t, prefix))) offers.Add((t.Name, cap, z));
+                }
+        return offers;
     }
 
     internal static JsonObject Stamp(JsonObject o)

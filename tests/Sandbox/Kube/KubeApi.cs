@@ -480,6 +480,7 @@ internal sealed partial class KubeApi(World w, Faults faults, RequestCounter cou
             var meta = res.EnsureObj("metadata");
             meta["uid"] = current["metadata"].Str("uid");
             meta["creationTimestamp"] = current["metadata"].Str("creationTimestamp");
+            Admission.Validate(type, current, res);
             var specChanged = !JsonNode.DeepEquals(current["spec"], res["spec"]);
             if (!JsonNode.DeepEquals(current, res) && !dryRun)
             {

@@ -63,6 +63,7 @@ internal sealed partial class KubeApi
             if (!type.BuiltIn || obj["spec"] != null) meta["generation"] = 1;
             if (type.Plural == "pods" && obj["status"]?["phase"] == null)
                 obj["status"] = new JsonObject { ["phase"] = "Pending", ["qosClass"] = "BestEffort" };
+            Admission.Validate(type, null, obj);
             created = dryRun ? obj : c.Kube.Put(type, obj);
         }
         await WriteJson(ctx, 201, created, truncate);

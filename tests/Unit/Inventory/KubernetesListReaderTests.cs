@@ -60,6 +60,43 @@ public class KubernetesListReaderTests : IClassFixture<GeneratedSandbox>
     }
 
     [SandboxFact]
+    public async Task Streamed_pods_survive_truncated_bodies_mid_page_without_losing_or_repeating_one()
+    {
+        using var home = new AwsHome();
+        var (_, connection) = await ConnectAsync(home);
+        using (connection)
+        {
+            await _sandbox.Process.SetFaultsAsync("");
+            var options = new KubernetesListOptions { PageSize = 5000 };
+            var clean = new KubernetesListReader(connection);
+            var expected = new List<string>();
+            var pages = new List<KubernetesListProgress>();
+            await foreach (JsonElement pod in clean.ListItemsAsync(KubernetesResourceType.Pods, options, pages.Add))
+            {
+                expected.Add(pod.GetProperty("metadata").GetProperty("namespace").GetString() + "/" + pod.GetProperty("metadata").GetProperty("name").GetString());
+            }
+
+            Assert.True(expected.Count > 10_000, $"{expected.Count} pods");
+            Assert.Equal((expected.Count + 4999) / 5000, pages.Count);
+            Assert.Equal(expected.Count, pages[^1].ItemsSoFar);
+            Assert.Equal(pages.Count, clean.RequestCount);
+
+            await _sandbox.Process.SetFaultsAsync("k8s:list:pods=truncate@0.3;k8s:list:pods=503@0.2");
+            var traces = new List<string>();
+            var retrying = new KubernetesListReader(connection) { BaseDelay = TimeSpan.FromMilliseconds(5), MaxAttempts = 12, Trace = traces.Add };
+            var names = new List<string>();
+            await foreach (JsonElement pod in retrying.ListItemsAsync(KubernetesResourceType.Pods, options))
+            {
+                names.Add(pod.GetProperty("metadata").GetProperty("namespace").GetString() + "/" + pod.GetProperty("metadata").GetProperty("name").GetString());
+            }
+
+            await _sandbox.Process.SetFaultsAsync("");
+            Assert.Equal(expected, names);
+            Assert.Contains(traces, t => t.Contains("retrying", StringComparison.Ordinal));
+        }
+    }
+
+    [SandboxFact]
     public async Task An_expired_continue_token_restarts_the_list_without_duplicates()
     {
         using var home = new AwsHome();

@@ -11,7 +11,8 @@ namespace EksAutoMode.Sandbox.Controllers.NodeClaim;
 /// (usage as <see cref="NodePool.Counter"/> counts it), once the Drain step has passed (when the evicted pods
 /// would be pending); a pool at its limits launches nothing, and the launch is owed until the limits allow it (a resumed pool gets its capacity back). The new claim goes Launched (EC2
 /// instance running, Node registered NotReady) after the Launch step and Registered/Initialized/Ready (Node Ready)
-/// after the Ready step.
+/// after the Ready step. Static pools (<c>spec.replicas</c>) get no pod-driven replacement: <see cref="NodePool.StaticProvisioning"/>
+/// keeps their count and launches through <see cref="Launch"/>.
 /// </summary>
 internal sealed class Lifecycle(NodePool.Counter counter) : IReconciler
 {
@@ -41,6 +42,8 @@ internal sealed class Lifecycle(NodePool.Counter counter) : IReconciler
             if (!_seen.Add(claim["metadata"].Str("uid")!)) continue;
             var pool = claim["metadata"]?["labels"].Str("karpenter.sh/nodepool");
             if (pool == null || claim["status"].Str("providerID") == null) continue; // never launched: nothing to replace
+            // A static pool (spec.replicas) is kept at its count by provisioning.static, not by pending pods.
+            if (ctx.Store.Collections[poolType].Get(pool)?["spec"]?["replicas"] != null) continue;
             // The provisioner reacts to the pods the drain makes pending: the replacement is due once draining starts.
             _owed.Add((pool, SpecFrom(ctx, claim, pool), ctx.Now + ctx.World.Steps.Drain));
         }
@@ -101,7 +104,8 @@ internal sealed class Lifecycle(NodePool.Counter counter) : IReconciler
         return true;
     }
 
-    private void Launch(ReconcileContext ctx, ResourceType claimType, JsonObject pool, NodeSpec s)
+    /// <summary>Creates a NodeClaim for <paramref name="s"/> now; the Launch and Ready steps then bring up its instance and Node.</summary>
+    public void Launch(ReconcileContext ctx, ResourceType claimType, JsonObject pool, NodeSpec s)
     {
         var now = ctx.Now;
         var pool_ = pool["metadata"].Str("name")!;
@@ -163,6 +167,9 @@ internal sealed class Lifecycle(NodePool.Counter counter) : IReconciler
                     var ready = NodeFactory.Node(ctx.World, ctx.Cluster, s);
                     var n = (JsonObject)node.DeepClone();
                     n.EnsureObj("status")["conditions"] = ready["status"]!["conditions"]!.DeepClone();
+                    // The node lifecycle controller lifts node.kubernetes.io/not-ready once the kubelet reports Ready.
+                    if (ready["spec"]?["taints"] is JsonArray { Count: > 0 } taints) n.EnsureObj("spec")["taints"] = taints.DeepClone();
+                    else n.EnsureObj("spec").Remove("taints");
                     foreach (var cond in ((JsonArray)n["status"]!["conditions"]!).OfType<JsonObject>()) { cond["lastHeartbeatTime"] = J.Iso(now); cond["lastTransitionTime"] = J.Iso(now); }
                     if (s.Flavor != NodeFlavor.ManagedNodeGroup) n.EnsureObj("metadata").EnsureObj("labels")["karpenter.sh/initialized"] = "true";
                     ctx.Write(nodeType, node, n);
