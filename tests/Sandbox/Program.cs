@@ -152,7 +152,27 @@ internal sealed class SandboxHost : IAsyncDisposable
         return ((IPEndPoint)l.LocalEndpoint).Port;
     }
 
+    /// <summary>
+    /// Starts the host. With --port 0 each listener gets a port the OS just handed out, which another process (or a
+    /// sandbox started in parallel in the same test process) can take before Kestrel binds it: then it starts again
+    /// on fresh ports, a few times, instead of failing with "address already in use".
+    /// </summary>
     internal static SandboxHost Start(Options opt, World world, Faults faults)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return StartOnce(opt, world, faults);
+            }
+            catch (IOException e) when (opt.Port == 0 && attempt < 5 && e.InnerException is SocketException { SocketErrorCode: SocketError.AddressAlreadyInUse } or Microsoft.AspNetCore.Connections.AddressInUseException)
+            {
+                Console.Error.WriteLine($"sandbox: {e.Message}; retrying on other ports");
+            }
+        }
+    }
+
+    private static SandboxHost StartOnce(Options opt, World world, Faults faults)
     {
         var n = world.Clusters.Count;
         var ports = new int[n + 2];
@@ -220,7 +240,16 @@ internal sealed class SandboxHost : IAsyncDisposable
         });
 
         var lifetime = app.Services.GetService(typeof(IHostApplicationLifetime)) as IHostApplicationLifetime;
-        app.Start();
+        try
+        {
+            app.Start();
+        }
+        catch
+        {
+            ((IDisposable)app).Dispose();
+            if (caPath is not null) File.Delete(caPath);
+            throw;
+        }
 
         var first = world.Identities[0];
         var info = new JsonObject
