@@ -12,24 +12,17 @@ namespace EksAutoMode.Sandbox.Controllers.NodePool;
 /// </summary>
 internal sealed class StaticDeprovisioning : IReconciler
 {
-    private const string PoolLabel = "karpenter.sh/nodepool";
-
     public string Name => "static.deprovisioning";
     public TimeSpan? Period => null;
 
-    public bool Watches(ResourceType t) => t.Group == "karpenter.sh" && t.Plural is "nodepools" or "nodeclaims";
+    public bool Watches(ResourceType t) => StaticPools.Watches(t);
 
     public void Reconcile(ReconcileContext ctx)
     {
-        var poolType = ctx.Type("karpenter.sh", "nodepools");
-        var claimType = ctx.Type("karpenter.sh", "nodeclaims");
-        if (poolType == null || claimType == null) return;
-        foreach (var pool in ctx.List(poolType).ToList())
+        foreach (var entry in StaticPools.List(ctx))
         {
-            if (pool["spec"]?["replicas"] is not System.Text.Json.Nodes.JsonValue r) continue;
-            var name = pool["metadata"].Str("name")!;
-            var active = ctx.List(claimType).Where(c => c["metadata"]?["labels"].Str(PoolLabel) == name && c["metadata"].Str("deletionTimestamp") == null).ToList();
-            var surplus = active.Count - (int)r.GetValue<double>();
+            var active = entry.Active;
+            var surplus = active.Count - entry.Replicas;
             if (surplus <= 0) continue;
             var pods = Disruption.PodsIn(ctx.Store, null).Where(p => p["spec"].Str("nodeName") != null && NodeClaim.Termination.Drainable(p))
                 .GroupBy(p => p["spec"].Str("nodeName")!).ToDictionary(g => g.Key, g => g.ToList(), StringComparer.Ordinal);
@@ -40,7 +33,7 @@ internal sealed class StaticDeprovisioning : IReconciler
                 .ThenBy(x => x.Pods.Count)
                 .ThenBy(x => x.Claim["metadata"].Str("name"), StringComparer.Ordinal)
                 .Take(surplus).ToList();
-            foreach (var (claim, _) in order) ctx.Store.Delete(claimType, claim["metadata"].Str("name")!, ctx.Now);
+            foreach (var (claim, _) in order) ctx.Store.Delete(entry.ClaimType, claim["metadata"].Str("name")!, ctx.Now);
         }
     }
 }

@@ -14,33 +14,27 @@ namespace EksAutoMode.Sandbox.Controllers.NodePool;
 /// </summary>
 internal sealed class StaticProvisioning(NodeClaim.Lifecycle lifecycle) : IReconciler
 {
-    private const string PoolLabel = "karpenter.sh/nodepool";
     private int _launched;
 
     public string Name => "provisioning.static";
     public TimeSpan? Period => null;
 
-    public bool Watches(ResourceType t) => t.Group == "karpenter.sh" && t.Plural is "nodepools" or "nodeclaims";
+    public bool Watches(ResourceType t) => StaticPools.Watches(t);
 
     public void Reconcile(ReconcileContext ctx)
     {
-        var poolType = ctx.Type("karpenter.sh", "nodepools");
-        var claimType = ctx.Type("karpenter.sh", "nodeclaims");
-        if (poolType == null || claimType == null) return;
-        foreach (var pool in ctx.List(poolType).ToList())
+        foreach (var entry in StaticPools.List(ctx))
         {
-            if (pool["spec"]?["replicas"] is not JsonValue r || pool["metadata"].Str("deletionTimestamp") != null) continue;
-            var name = pool["metadata"].Str("name")!;
-            var claims = ctx.List(claimType).Where(c => c["metadata"]?["labels"].Str(PoolLabel) == name).ToList();
-            var active = claims.Count(c => c["metadata"].Str("deletionTimestamp") == null);
-            var want = (int)r.GetValue<double>() - active;
+            if (entry.Deleting) continue;
+            var (pool, name, claims) = (entry.Pool, entry.Name, entry.Claims);
+            var want = entry.Replicas - entry.Active.Count;
             if (want <= 0) continue;
             if (pool["spec"]?["limits"]?["nodes"] is { } cap && Quantity.TryParse(cap.ToString(), out var limit))
                 want = Math.Min(want, (int)limit.Value - claims.Count);
             for (var i = 0; i < want; i++)
             {
                 if (Offering(ctx, pool, name) is not { } spec) break;
-                lifecycle.Launch(ctx, claimType, pool, spec);
+                lifecycle.Launch(ctx, entry.ClaimType, pool, spec);
             }
         }
     }
