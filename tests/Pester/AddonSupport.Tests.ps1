@@ -11,11 +11,8 @@ BeforeAll {
     Import-Module $env:EKSAUTOMODE_MODULE_PATH -Force
     Import-Module (Join-Path $PSScriptRoot 'Sandbox.psm1') -Force
     $env:AWS_EC2_METADATA_DISABLED = 'true'
-    $script:savedEnv = @{}
-    foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'KUBECONFIG') {
-        $script:savedEnv[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $null)
-    }
+    Import-Module (Join-Path $PSScriptRoot 'Common.psm1') -Force
+    $script:savedEnv = Clear-TestEnvironment -Name 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'KUBECONFIG'
     if (-not $sandboxMissing) {
         $script:sb = Start-EksSandbox -Scenario standard
         $script:aws = @{ EndpointUrl = $script:sb.awsEndpointUrl; Region = $script:sb.region; AccessKey = $script:sb.accessKeyId; SecretKey = $script:sb.secretAccessKey }
@@ -24,7 +21,7 @@ BeforeAll {
 
 AfterAll {
     if ($script:sb) { Stop-EksSandbox -Sandbox $script:sb }
-    foreach ($name in $script:savedEnv.Keys) { [Environment]::SetEnvironmentVariable($name, $script:savedEnv[$name]) }
+    Restore-TestEnvironment -Saved $script:savedEnv
 }
 
 Describe 'Get-AutoModeAddonSupport' -Skip:$sandboxMissing {

@@ -22,12 +22,9 @@ BeforeAll {
     $script:scenario = Join-Path $PSScriptRoot 'TestData/Aws/clusters.scenario.yaml'
     # Never let a test fall through to the real instance metadata service (a non-loopback address).
     $env:AWS_EC2_METADATA_DISABLED = 'true'
-    $script:savedEnv = @{}
-    foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
-        'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ENDPOINT_URL', 'AWS_CA_BUNDLE') {
-        $script:savedEnv[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $null)
-    }
+    Import-Module (Join-Path $PSScriptRoot 'Common.psm1') -Force
+    $script:savedEnv = Clear-TestEnvironment -Name 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
+        'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ENDPOINT_URL', 'AWS_CA_BUNDLE'
     $script:tmpHome = Join-Path ([IO.Path]::GetTempPath()) ('eam-home-' + [guid]::NewGuid().ToString('n'))
     New-Item -ItemType Directory -Force (Join-Path $script:tmpHome '.aws') | Out-Null
     $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $script:tmpHome '.aws/credentials'
@@ -51,7 +48,7 @@ BeforeAll {
 
 AfterAll {
     if ($script:sb) { Stop-EksSandbox -Sandbox $script:sb }
-    foreach ($name in $script:savedEnv.Keys) { [Environment]::SetEnvironmentVariable($name, $script:savedEnv[$name]) }
+    Restore-TestEnvironment -Saved $script:savedEnv
     Remove-Item -Recurse -Force $script:tmpHome -ErrorAction SilentlyContinue
 }
 

@@ -41,4 +41,27 @@ function Invoke-FreshPwsh {
     finally { Remove-Item $file -ErrorAction SilentlyContinue }
 }
 
-Export-ModuleMember -Function Get-TestModulePath, Invoke-FreshPwsh
+
+function Clear-TestEnvironment {
+    <#
+    .SYNOPSIS
+        Clears environment variables that a developer's shell may carry (AWS credentials, profile, region, endpoints,
+        kubeconfig, price cache) so that a live test sees only what it sets; returns the saved values for
+        Restore-TestEnvironment.
+    #>
+    param([Parameter(Mandatory)] [string[]] $Name)
+    $saved = @{}
+    foreach ($n in $Name) {
+        $saved[$n] = [Environment]::GetEnvironmentVariable($n)
+        [Environment]::SetEnvironmentVariable($n, $null)
+    }
+    $saved
+}
+
+function Restore-TestEnvironment {
+    <# .SYNOPSIS Puts back the variables Clear-TestEnvironment saved. #>
+    param([Parameter(Mandatory)] [hashtable] $Saved)
+    foreach ($n in $Saved.Keys) { [Environment]::SetEnvironmentVariable($n, $Saved[$n]) }
+}
+
+Export-ModuleMember -Function Get-TestModulePath, Invoke-FreshPwsh, Clear-TestEnvironment, Restore-TestEnvironment

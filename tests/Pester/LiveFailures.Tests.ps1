@@ -13,12 +13,8 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Sandbox.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Common.psm1') -Force
     $env:AWS_EC2_METADATA_DISABLED = 'true'
-    $script:savedEnv = @{}
-    foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
-        'AWS_ENDPOINT_URL', 'AWS_CA_BUNDLE', 'EKSAUTOMODE_PRICE_CACHE') {
-        $script:savedEnv[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $null)
-    }
+    $script:savedEnv = Clear-TestEnvironment -Name 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
+        'AWS_ENDPOINT_URL', 'AWS_CA_BUNDLE', 'EKSAUTOMODE_PRICE_CACHE'
     if (-not $sandboxMissing) {
         $script:sb = Start-EksSandbox -Scenario automode -Seed 5
         $script:aws = @{ EndpointUrl = $sb.awsEndpointUrl; Region = $sb.region; AccessKey = $sb.accessKeyId; SecretKey = $sb.secretAccessKey }
@@ -33,7 +29,7 @@ BeforeAll {
 
 AfterAll {
     if ($script:sb) { Stop-EksSandbox -Sandbox $script:sb }
-    foreach ($name in $script:savedEnv.Keys) { [Environment]::SetEnvironmentVariable($name, $script:savedEnv[$name]) }
+    Restore-TestEnvironment -Saved $script:savedEnv
 }
 
 Describe 'AWS responses we did not expect' -Skip:$sandboxMissing {

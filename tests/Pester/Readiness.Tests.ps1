@@ -50,11 +50,8 @@ BeforeAll {
     Import-Module $env:EKSAUTOMODE_MODULE_PATH -Force
     Import-Module (Join-Path $PSScriptRoot 'Sandbox.psm1') -Force
     $env:AWS_EC2_METADATA_DISABLED = 'true'
-    $script:savedEnv = @{}
-    foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'KUBECONFIG') {
-        $script:savedEnv[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $null)
-    }
+    Import-Module (Join-Path $PSScriptRoot 'Common.psm1') -Force
+    $script:savedEnv = Clear-TestEnvironment -Name 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION', 'AWS_ENDPOINT_URL', 'KUBECONFIG'
 
     function Get-AwsArgs($Sandbox, [string] $Key = 'AKIASANDBOXADMIN0001') {
         $id = $Sandbox.identities | Where-Object accessKeyId -EQ $Key | Select-Object -First 1
@@ -75,7 +72,7 @@ BeforeAll {
 AfterAll {
     if ($script:hazard) { Stop-EksSandbox -Sandbox $script:hazard }
     if ($script:clean) { Stop-EksSandbox -Sandbox $script:clean }
-    foreach ($name in $script:savedEnv.Keys) { [Environment]::SetEnvironmentVariable($name, $script:savedEnv[$name]) }
+    Restore-TestEnvironment -Saved $script:savedEnv
 }
 
 Describe 'Test-AutoModeReadiness -ListAvailable' {

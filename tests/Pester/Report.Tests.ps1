@@ -9,12 +9,9 @@ BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'Sandbox.psm1') -Force
     Import-Module (Join-Path $PSScriptRoot 'Chromium.psm1') -Force
     $env:AWS_EC2_METADATA_DISABLED = 'true'
-    $script:savedEnv = @{}
-    foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
-        'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ENDPOINT_URL', 'AWS_CA_BUNDLE', 'EKSAUTOMODE_PRICE_CACHE', 'KUBECONFIG') {
-        $script:savedEnv[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $null)
-    }
+    Import-Module (Join-Path $PSScriptRoot 'Common.psm1') -Force
+    $script:savedEnv = Clear-TestEnvironment -Name 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
+        'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ENDPOINT_URL', 'AWS_CA_BUNDLE', 'EKSAUTOMODE_PRICE_CACHE', 'KUBECONFIG'
     $script:tmp = Join-Path ([IO.Path]::GetTempPath()) ('eam-report-' + [guid]::NewGuid().ToString('n'))
     New-Item -ItemType Directory -Force $script:tmp | Out-Null
     $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $script:tmp 'credentials'
@@ -129,7 +126,7 @@ return {
 
 AfterAll {
     if ($script:browser) { Stop-HeadlessChromium -Browser $script:browser }
-    foreach ($name in $script:savedEnv.Keys) { [Environment]::SetEnvironmentVariable($name, $script:savedEnv[$name]) }
+    Restore-TestEnvironment -Saved $script:savedEnv
     Remove-Item -Recurse -Force $script:tmp -ErrorAction SilentlyContinue
 }
 

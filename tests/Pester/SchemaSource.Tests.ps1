@@ -44,19 +44,16 @@ spec:
   subnetSelectorTerms: [{id: subnet-0abc}]
   securityGroupSelectorTerms: [{id: sg-0abc}]
 '@
-    $script:savedEnv = @{}
-    foreach ($name in 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
-        'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ENDPOINT_URL', 'AWS_CA_BUNDLE', 'KUBECONFIG', 'AWS_EC2_METADATA_DISABLED') {
-        $script:savedEnv[$name] = [Environment]::GetEnvironmentVariable($name)
-        [Environment]::SetEnvironmentVariable($name, $null)
-    }
+    Import-Module (Join-Path $PSScriptRoot 'Common.psm1') -Force
+    $script:savedEnv = Clear-TestEnvironment -Name 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'AWS_PROFILE', 'AWS_REGION', 'AWS_DEFAULT_REGION',
+        'AWS_SHARED_CREDENTIALS_FILE', 'AWS_CONFIG_FILE', 'AWS_ENDPOINT_URL', 'AWS_CA_BUNDLE', 'KUBECONFIG', 'AWS_EC2_METADATA_DISABLED'
     $env:AWS_EC2_METADATA_DISABLED = 'true'
     $env:AWS_SHARED_CREDENTIALS_FILE = Join-Path $script:Work 'credentials'
     $env:AWS_CONFIG_FILE = Join-Path $script:Work 'config'
 }
 
 AfterAll {
-    foreach ($name in $script:savedEnv.Keys) { [Environment]::SetEnvironmentVariable($name, $script:savedEnv[$name]) }
+    Restore-TestEnvironment -Saved $script:savedEnv
     Remove-Item -Recurse -Force $script:Work -ErrorAction SilentlyContinue
 }
 
