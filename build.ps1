@@ -140,7 +140,8 @@ function Read-TrxCounts {
     param([string] $Directory)
     $passed = 0; $failed = 0; $skipped = 0
     foreach ($trx in Get-ChildItem $Directory -Filter *.trx -ErrorAction SilentlyContinue) {
-        $xml = [xml](Get-Content -Raw $trx.FullName)
+        # -LiteralPath: two runs ending in the same second get "name[1].trx", which -Path would read as a wildcard.
+        $xml = [xml](Get-Content -Raw -LiteralPath $trx.FullName)
         $c = $xml.TestRun.ResultSummary.Counters
         $passed += [int]$c.passed
         $failed += [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
