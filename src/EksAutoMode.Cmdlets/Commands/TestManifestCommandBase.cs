@@ -96,6 +96,7 @@ public abstract class TestManifestCommandBase : KubernetesCmdlet
 
     protected override void BeginProcessing()
     {
+        ManifestValidator.BeginWarmUp();
         SchemaSet? custom = null;
         if (CrdPath is not null)
         {
