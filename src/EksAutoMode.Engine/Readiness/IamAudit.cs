@@ -5,6 +5,7 @@ using System.Text.RegularExpressions;
 using System.Xml.Linq;
 using EksAutoMode.Engine.Aws;
 using EksAutoMode.Engine.Inventory;
+using EksAutoMode.Engine.Kubernetes;
 
 namespace EksAutoMode.Engine.Readiness;
 
@@ -31,11 +32,11 @@ public sealed record IamRoleFacts(string Name, string Arn, JsonElement Trust, IR
 public sealed class IamAudit
 {
     private const string IamVersion = "2010-05-08";
-    private static readonly ReadinessResource NodeClasses = new("eks.amazonaws.com", "v1", "nodeclasses", "NodeClass");
-    private static readonly ReadinessResource StorageClasses = new("storage.k8s.io", "v1", "storageclasses", "StorageClass");
-    private static readonly ReadinessResource AutoIngressClassParams = new("eks.amazonaws.com", "v1", "ingressclassparams", "IngressClassParams");
-    private static readonly ReadinessResource Ingresses = new("networking.k8s.io", "v1", "ingresses", "Ingress");
-    private static readonly ReadinessResource Services = new("", "v1", "services", "Service");
+    private static readonly KubernetesResourceType NodeClasses = new("eks.amazonaws.com", "v1", "nodeclasses", "NodeClass");
+    private static readonly KubernetesResourceType StorageClasses = new("storage.k8s.io", "v1", "storageclasses", "StorageClass");
+    private static readonly KubernetesResourceType AutoIngressClassParams = new("eks.amazonaws.com", "v1", "ingressclassparams", "IngressClassParams");
+    private static readonly KubernetesResourceType Ingresses = new("networking.k8s.io", "v1", "ingresses", "Ingress");
+    private static readonly KubernetesResourceType Services = new("", "v1", "services", "Service");
 
     /// <summary>Tag-propagation statement groups (auto-cluster-iam-role.html): name, actions, resources, extra StringLike keys.</summary>
     internal static readonly (string Sid, string[] Actions, string[] Resources, string[] LikeKeys)[] TagStatements =
@@ -267,7 +268,7 @@ public sealed class IamAudit
                 Need("LoadBalancer", new ReadinessEvidence("IngressClassParams", null, icp.Name(), $"spec.tags ({t.GetArrayLength()})"), t.EnumerateArray().Select(x => x.Str("key")).OfType<string>());
         }
 
-        foreach ((ReadinessResource res, string key) in new[] { (Ingresses, "alb.ingress.kubernetes.io/tags"), (Services, "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags") })
+        foreach ((KubernetesResourceType res, string key) in new[] { (Ingresses, "alb.ingress.kubernetes.io/tags"), (Services, "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags") })
         {
             foreach (JsonElement o in await _data.ListAsync(res, ct).ConfigureAwait(false))
             {

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
+using EksAutoMode.Engine.Kubernetes;
 
 namespace EksAutoMode.Engine.Readiness;
 
@@ -9,16 +10,13 @@ public enum ReadinessSeverity { Blocker, Warning, Info }
 
 public enum ReadinessStatus { Pass, Fail, Warn, Skipped }
 
-/// <summary>A Kubernetes resource a check lists (core when <see cref="Group"/> is empty).</summary>
-public sealed record ReadinessResource(string Group, string Version, string Plural, string Kind);
-
 /// <summary>One condition on a JSON object: the value at <see cref="Path"/> (segment <c>*</c> = any array item) is one of <see cref="Values"/>, or is present when <see cref="Exists"/>.</summary>
 public sealed record ReadinessMatch(IReadOnlyList<string> Path, IReadOnlyList<string> Values, bool Exists);
 
 /// <summary>Evaluator inputs of a catalogue row (each evaluator reads the ones it needs).</summary>
 public sealed record ReadinessParameters
 {
-    public ReadinessResource? Resource { get; init; }
+    public KubernetesResourceType? Resource { get; init; }
     public IReadOnlyList<ReadinessMatch> Match { get; init; } = Array.Empty<ReadinessMatch>();
     public IReadOnlyList<ReadinessMatch> Require { get; init; } = Array.Empty<ReadinessMatch>();
     public IReadOnlyList<string>? Show { get; init; }
@@ -172,10 +170,10 @@ public static class ReadinessCatalogue
             return new ReadinessParameters();
         }
 
-        ReadinessResource? resource = null;
+        KubernetesResourceType? resource = null;
         if (p.Resource is { } r)
         {
-            resource = new ReadinessResource(r.Group ?? "", Require(r.Version, where, "resource.version"), Require(r.Plural, where, "resource.plural"), Require(r.Kind, where, "resource.kind"));
+            resource = new KubernetesResourceType(r.Group ?? "", Require(r.Version, where, "resource.version"), Require(r.Plural, where, "resource.plural"), Require(r.Kind, where, "resource.kind"));
         }
 
         return new ReadinessParameters

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EksAutoMode.Engine.Inventory;
+using EksAutoMode.Engine.Kubernetes;
 
 namespace EksAutoMode.Engine.Readiness;
 
@@ -70,7 +71,7 @@ public static partial class ReadinessEvaluators
     private static async Task<ReadinessOutcome> ObjectsPresentAsync(ReadinessCheck check, ReadinessData data, CancellationToken ct)
     {
         ReadinessParameters p = check.Parameters;
-        ReadinessResource resource = p.Resource ?? throw new EngineException("ReadinessDataInvalid", ErrorKind.InvalidData, $"Check {check.Id} has no resource.", check.Id);
+        KubernetesResourceType resource = p.Resource ?? throw new EngineException("ReadinessDataInvalid", ErrorKind.InvalidData, $"Check {check.Id} has no resource.", check.Id);
         IReadOnlyList<JsonElement> items = await data.ListAsync(resource, ct).ConfigureAwait(false);
         var evidence = new List<ReadinessEvidence>();
         foreach (JsonElement item in items)
@@ -94,7 +95,7 @@ public static partial class ReadinessEvaluators
 
     private static async Task<ReadinessOutcome> AnnotationsAsync(ReadinessCheck check, ReadinessData data, CancellationToken ct)
     {
-        ReadinessResource resource = check.Parameters.Resource!;
+        KubernetesResourceType resource = check.Parameters.Resource!;
         IReadOnlyList<JsonElement> items = await data.ListAsync(resource, ct).ConfigureAwait(false);
         var evidence = new List<ReadinessEvidence>();
         foreach (JsonElement item in items)
@@ -120,7 +121,7 @@ public static partial class ReadinessEvaluators
     {
         ReadinessParameters p = check.Parameters;
         var evidence = new List<ReadinessEvidence>();
-        foreach (ReadinessResource kind in new[] { ReadinessData.Deployments, ReadinessData.DaemonSets, ReadinessData.StatefulSets })
+        foreach (KubernetesResourceType kind in new[] { ReadinessData.Deployments, ReadinessData.DaemonSets, ReadinessData.StatefulSets })
         {
             foreach (JsonElement w in await data.ListAsync(kind, ct).ConfigureAwait(false))
             {

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EksAutoMode.Engine.Inventory;
+using EksAutoMode.Engine.Kubernetes;
 
 namespace EksAutoMode.Engine.Readiness;
 
@@ -12,8 +13,8 @@ namespace EksAutoMode.Engine.Readiness;
 /// </summary>
 public static partial class ReadinessEvaluators
 {
-    private static readonly ReadinessResource s_ec2NodeClasses = new("karpenter.k8s.aws", "v1", "ec2nodeclasses", "EC2NodeClass");
-    private static readonly ReadinessResource s_serviceAccounts = new("", "v1", "serviceaccounts", "ServiceAccount");
+    private static readonly KubernetesResourceType s_ec2NodeClasses = new("karpenter.k8s.aws", "v1", "ec2nodeclasses", "EC2NodeClass");
+    private static readonly KubernetesResourceType s_serviceAccounts = new("", "v1", "serviceaccounts", "ServiceAccount");
     private const string IrsaAnnotation = "eks.amazonaws.com/role-arn";
 
     // ------------------------------------------------------------------ launch templates
@@ -425,8 +426,8 @@ public static partial class ReadinessEvaluators
 
     // ------------------------------------------------------------------ load balancer subnets
 
-    private static readonly ReadinessResource s_ingresses = new("networking.k8s.io", "v1", "ingresses", "Ingress");
-    private static readonly ReadinessResource s_services = new("", "v1", "services", "Service");
+    private static readonly KubernetesResourceType s_ingresses = new("networking.k8s.io", "v1", "ingresses", "Ingress");
+    private static readonly KubernetesResourceType s_services = new("", "v1", "services", "Service");
 
     /// <summary>
     /// AMR-LB-007: Auto Mode places load balancers only in subnets tagged kubernetes.io/role/elb (internet-facing) or

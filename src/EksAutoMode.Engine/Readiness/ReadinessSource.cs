@@ -21,7 +21,7 @@ public interface IReadinessSource
     string? ClusterName { get; }
 
     /// <summary>Every object of a resource, cluster-wide (an uninstalled CRD gives an empty list).</summary>
-    Task<IReadOnlyList<JsonElement>> ListAsync(ReadinessResource resource, string? labelSelector, CancellationToken cancellationToken);
+    Task<IReadOnlyList<JsonElement>> ListAsync(KubernetesResourceType resource, string? labelSelector, CancellationToken cancellationToken);
 
     /// <summary>The API server's gitVersion.</summary>
     Task<string> GetServerVersionAsync(CancellationToken cancellationToken);
@@ -83,8 +83,8 @@ public sealed class LiveReadinessSource : IReadinessSource
 
     public string? ClusterName { get; }
 
-    public Task<IReadOnlyList<JsonElement>> ListAsync(ReadinessResource resource, string? labelSelector, CancellationToken cancellationToken) =>
-        (_reader ?? throw NoConnection()).ListAllAsync(new KubernetesResourceType(resource.Group, resource.Version, resource.Plural, resource.Kind),
+    public Task<IReadOnlyList<JsonElement>> ListAsync(KubernetesResourceType resource, string? labelSelector, CancellationToken cancellationToken) =>
+        (_reader ?? throw NoConnection()).ListAllAsync(resource,
             new KubernetesListOptions { NotFoundIsEmpty = true, LabelSelector = labelSelector }, cancellationToken);
 
     public Task<string> GetServerVersionAsync(CancellationToken cancellationToken) => (_connection ?? throw NoConnection()).GetServerVersionAsync(cancellationToken);
@@ -301,16 +301,16 @@ public sealed class ReadinessData
 
     public DateTimeOffset Now { get; }
 
-    public static readonly ReadinessResource Pods = new("", "v1", "pods", "Pod");
-    public static readonly ReadinessResource Nodes = new("", "v1", "nodes", "Node");
-    public static readonly ReadinessResource Deployments = new("apps", "v1", "deployments", "Deployment");
-    public static readonly ReadinessResource DaemonSets = new("apps", "v1", "daemonsets", "DaemonSet");
-    public static readonly ReadinessResource StatefulSets = new("apps", "v1", "statefulsets", "StatefulSet");
-    public static readonly ReadinessResource ReplicaSets = new("apps", "v1", "replicasets", "ReplicaSet");
-    public static readonly ReadinessResource Pdbs = new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget");
-    public static readonly ReadinessResource Secrets = new("", "v1", "secrets", "Secret");
+    public static readonly KubernetesResourceType Pods = KubernetesResourceType.Pods;
+    public static readonly KubernetesResourceType Nodes = KubernetesResourceType.Nodes;
+    public static readonly KubernetesResourceType Deployments = new("apps", "v1", "deployments", "Deployment");
+    public static readonly KubernetesResourceType DaemonSets = new("apps", "v1", "daemonsets", "DaemonSet");
+    public static readonly KubernetesResourceType StatefulSets = new("apps", "v1", "statefulsets", "StatefulSet");
+    public static readonly KubernetesResourceType ReplicaSets = new("apps", "v1", "replicasets", "ReplicaSet");
+    public static readonly KubernetesResourceType Pdbs = new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget");
+    public static readonly KubernetesResourceType Secrets = new("", "v1", "secrets", "Secret");
 
-    public Task<IReadOnlyList<JsonElement>> ListAsync(ReadinessResource resource, CancellationToken ct, string? labelSelector = null) =>
+    public Task<IReadOnlyList<JsonElement>> ListAsync(KubernetesResourceType resource, CancellationToken ct, string? labelSelector = null) =>
         Get($"k8s:{resource.Group}/{resource.Plural}?{labelSelector}", async () => (object)await Source.ListAsync(resource, labelSelector, ct).ConfigureAwait(false))
             .ContinueWith(t => (IReadOnlyList<JsonElement>)t.GetAwaiter().GetResult(), ct, TaskContinuationOptions.None, TaskScheduler.Default);
 

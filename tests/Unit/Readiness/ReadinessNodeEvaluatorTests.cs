@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EksAutoMode.Engine;
 using EksAutoMode.Engine.Readiness;
+using EksAutoMode.Engine.Kubernetes;
 
 namespace EksAutoMode.Tests.Unit.Readiness;
 
@@ -25,7 +26,7 @@ public class ReadinessNodeEvaluatorTests
         public Dictionary<string, AmiFacts> Images { get; } = new(StringComparer.Ordinal);
         public EngineException? Ec2Denied { get; set; }
 
-        public Task<IReadOnlyList<JsonElement>> ListAsync(ReadinessResource resource, string? labelSelector, CancellationToken cancellationToken) =>
+        public Task<IReadOnlyList<JsonElement>> ListAsync(KubernetesResourceType resource, string? labelSelector, CancellationToken cancellationToken) =>
             Task.FromResult<IReadOnlyList<JsonElement>>(Objects.GetValueOrDefault(resource.Plural) ?? new List<JsonElement>());
 
         public Task<string> GetServerVersionAsync(CancellationToken cancellationToken) => Task.FromResult("v1.31.2-eks-1234");
