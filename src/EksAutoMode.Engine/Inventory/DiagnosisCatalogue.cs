@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text.RegularExpressions;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
@@ -146,8 +145,8 @@ public static class DiagnosisCatalogue
                 catch (ArgumentException ex) { throw Invalid($"{where}: pattern '{p}' is invalid: {ex.Message}", ex); }
             }
 
-            string doc = row.DocUrl is { } u && u.StartsWith("https://", StringComparison.Ordinal) ? u : throw Invalid($"{where}: docUrl must be an https URL.");
-            DateTime asOf = DateTime.TryParseExact(row.AsOf, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime d) ? d : throw Invalid($"{where}: asOf '{row.AsOf}' is not yyyy-MM-dd.");
+            string doc = Fields.HttpsUrl(row.DocUrl, where, "docUrl");
+            DateTime asOf = Fields.Date(row.AsOf, where, "asOf");
             rules.Add(new DiagnosisRule(code, row.AppliesTo!, row.Severity!, row.Group, when.Condition, when.Status ?? new List<string>(), when.Reason, when.NotReason, when.Message,
                 facts, notFacts, Require(row.Message, where, "message"), Require(row.Remediation, where, "remediation"), doc, Require(row.Source, where, "source"), asOf));
         }
@@ -155,8 +154,9 @@ public static class DiagnosisCatalogue
         return rules;
     }
 
-    private static string Require(string? value, string where, string field) =>
-        string.IsNullOrWhiteSpace(value) ? throw Invalid($"{where}: '{field}' is empty.") : value.Trim();
+    private static readonly CatalogueFields Fields = new(m => Invalid(m));
+
+    private static string Require(string? value, string where, string field) => Fields.Require(value, where, field);
 
     private static EngineException Invalid(string message, Exception? inner = null) =>
         new("DiagnosisDataInvalid", ErrorKind.InvalidData, "The diagnosis catalogue " + message, "diagnosis.yaml", inner);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using YamlDotNet.Serialization;
 using YamlDotNet.Serialization.NamingConventions;
 
@@ -85,21 +84,13 @@ public static class DifferenceCatalog
         return facts;
     }
 
-    private static string Require(string? value, string where, string field) =>
-        string.IsNullOrWhiteSpace(value) ? throw Invalid($"{where}: '{field}' is missing.") : value.Trim();
+    private static readonly CatalogueFields Fields = new(Invalid);
 
-    private static string RequireUrl(string? value, string where)
-    {
-        string url = Require(value, where, "sourceUrl");
-        return Uri.TryCreate(url, UriKind.Absolute, out var uri) && uri.Scheme == Uri.UriSchemeHttps
-            ? url
-            : throw Invalid($"{where}: sourceUrl '{url}' is not an https URL.");
-    }
+    private static string Require(string? value, string where, string field) => Fields.Require(value, where, field);
 
-    private static DateTime ParseDate(string? value, string where) =>
-        DateTime.TryParseExact(value, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date)
-            ? date
-            : throw Invalid($"{where}: asOf '{value}' is not a yyyy-MM-dd date.");
+    private static string RequireUrl(string? value, string where) => Fields.HttpsUrl(value, where, "sourceUrl");
+
+    private static DateTime ParseDate(string? value, string where) => Fields.Date(value, where, "asOf");
 
     private static EngineException Invalid(string message) =>
         new("KnowledgeDataInvalid", ErrorKind.InvalidData, message, "differences.yaml");

@@ -153,7 +153,7 @@ public static class ReadinessCatalogue
             }
 
             if (min is not null && max is not null && KubernetesMinor.Parse(min)!.Value.CompareTo(KubernetesMinor.Parse(max)!.Value) > 0) throw Invalid($"{where}: min version is above max.");
-            string doc = row.DocUrl is { } u && u.StartsWith("https://", StringComparison.Ordinal) ? u : throw Invalid($"{where}: docUrl must be an https URL.");
+            string doc = Fields.HttpsUrl(row.DocUrl, where, "docUrl");
             DateTime asOf = Date(row.AsOf, where, "asOf");
             DateTime since = Date(row.AppliesSince, where, "appliesSince");
             checks.Add(new ReadinessCheck(id, row.Category!, Require(row.Title, where, "title"), severity, min, max, since, row.Evaluator!, onMatch,
@@ -204,11 +204,11 @@ public static class ReadinessCatalogue
         return new ReadinessMatch(m.Path, m.Values ?? new(), m.Exists == true);
     }
 
-    private static DateTime Date(string? text, string where, string field) =>
-        DateTime.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out DateTime d) ? d : throw Invalid($"{where}: {field} '{text}' is not yyyy-MM-dd.");
+    private static readonly CatalogueFields Fields = new(m => Invalid(m));
 
-    private static string Require(string? value, string where, string field) =>
-        string.IsNullOrWhiteSpace(value) ? throw Invalid($"{where}: '{field}' is empty.") : value.Trim();
+    private static string Require(string? value, string where, string field) => Fields.Require(value, where, field);
+
+    private static DateTime Date(string? text, string where, string field) => Fields.Date(text, where, field);
 
     private static EngineException Invalid(string message, Exception? inner = null) =>
         new("ReadinessDataInvalid", ErrorKind.InvalidData, "The readiness catalogue " + message, "checks.yaml", inner);

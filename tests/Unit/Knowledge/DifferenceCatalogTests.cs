@@ -75,7 +75,7 @@ public class DifferenceCatalogTests
     [InlineData("impact: Caveat", "impact: Maybe", "impact 'Maybe' is not one of")]
     [InlineData("sourceUrl: https://docs.aws.amazon.com/eks/latest/userguide/automode.html", "sourceUrl: http://example.com/x", "is not an https URL")]
     [InlineData("asOf: 2026-11-27", "asOf: 27/11/2026", "is not a yyyy-MM-dd date")]
-    [InlineData("topic: Something", "topic: ''", "'topic' is missing")]
+    [InlineData("topic: Something", "topic: ''", "'topic' is empty")]
     public void InvalidRowsAreRejectedWithAClearMessage(string original, string replacement, string expected)
     {
         Assert.Contains(original, ValidRow, StringComparison.Ordinal);

@@ -32,7 +32,7 @@ public class ReadinessCatalogueTests
     [InlineData("category: Nope", "category 'Nope'")]
     [InlineData("severity: Critical", "severity 'Critical'")]
     [InlineData("evaluator: guess", "unknown evaluator 'guess'")]
-    [InlineData("docUrl: http://example.com", "docUrl must be an https URL")]
+    [InlineData("docUrl: http://example.com", "is not an https URL")]
     [InlineData("asOf: 2026-13-01", "asOf '2026-13-01'")]
     [InlineData("source: ' '", "'source' is empty")]
     [InlineData("kubernetesVersions: {min: '1.36', max: '1.30'}", "min version is above max")]
