@@ -38,7 +38,7 @@ public sealed record KubernetesListOptions
 }
 
 /// <summary>One page of a list. Its items are copies that outlive the enumeration.</summary>
-public sealed class KubernetesListPage : IDisposable
+public sealed class KubernetesListPage
 {
     internal KubernetesListPage(IReadOnlyList<JsonElement> items, int number, long? remaining, int itemsSoFar)
     {
@@ -58,10 +58,6 @@ public sealed class KubernetesListPage : IDisposable
 
     /// <summary>Items delivered including this page.</summary>
     public int ItemsSoFar { get; }
-
-    public void Dispose()
-    {
-    }
 }
 
 /// <summary>Where a streamed list stands after one of its pages (for progress).</summary>
