@@ -28,7 +28,11 @@ public static class Redaction
     private const int MaxRegistered = 128;
     private const RegexOptions Options = RegexOptions.CultureInvariant | RegexOptions.NonBacktracking;
 
-    private static readonly Regex UrlUserInfo = new(@"(?<scheme>[A-Za-z][A-Za-z0-9+.\-]{0,30}://)[^/?#@\s""'<>]+@", Options);
+    /// <summary>Built on first use (text with "://" and "@"): building it costs more than most runs ever redact.</summary>
+    private static Regex UrlUserInfo => s_urlUserInfo ??= new(@"(?<scheme>[A-Za-z][A-Za-z0-9+.\-]{0,30}://)[^/?#@\s""'<>]+@", Options);
+
+    private static Regex? s_urlUserInfo;
+
     /// <summary>Query/header parameters whose values are secret (X-Amz-Signature is covered by Signature=).</summary>
     private static readonly string[] SecretParameters = { "Signature=", "X-Amz-Security-Token=" };
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.RegularExpressions;
 
 namespace EksAutoMode.Engine.Manifests;
 
@@ -55,7 +54,7 @@ public abstract class ManifestNode
 }
 
 /// <summary>A scalar: its text as written (after YAML unescaping), its style and optional tag.</summary>
-public sealed partial class ScalarNode : ManifestNode
+public sealed class ScalarNode : ManifestNode
 {
     private const string TagPrefix = "tag:yaml.org,2002:";
 
@@ -170,17 +169,90 @@ public sealed partial class ScalarNode : ManifestNode
             return ScalarType.String;
         }
 
-        if (IntPattern().IsMatch(text))
+        return IsCoreInt(text) ? ScalarType.Integer : IsCoreFloat(text) ? ScalarType.Float : ScalarType.String;
+    }
+
+    // The YAML 1.2 core schema's int and float forms, scanned by hand (every plain scalar goes through here, and a
+    // regex would cost its construction in the time to the first verdict):
+    // int   [-+]?[0-9]+ | 0o[0-7]+ | 0x[0-9a-fA-F]+
+    // float [-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)? | [-+]?\.(inf|Inf|INF) | \.(nan|NaN|NAN)
+    private static bool IsCoreInt(string s)
+    {
+        if (s.Length > 2 && s[0] == '0' && s[1] is 'o' or 'x')
         {
-            return ScalarType.Integer;
+            return s[1] == 'o' ? AllFrom(s, 2, c => c is >= '0' and <= '7') : AllFrom(s, 2, char.IsAsciiHexDigit);
         }
 
-        if (FloatPattern().IsMatch(text))
+        int start = s.Length > 0 && s[0] is '-' or '+' ? 1 : 0;
+        return start < s.Length && AllFrom(s, start, char.IsAsciiDigit);
+    }
+
+    private static bool IsCoreFloat(string s)
+    {
+        if (s is ".nan" or ".NaN" or ".NAN")
         {
-            return ScalarType.Float;
+            return true;
         }
 
-        return ScalarType.String;
+        int i = s.Length > 0 && s[0] is '-' or '+' ? 1 : 0;
+        if (s.AsSpan(i) is ".inf" or ".Inf" or ".INF")
+        {
+            return true;
+        }
+
+        int digits = SkipDigits(s, ref i);
+        if (i < s.Length && s[i] == '.')
+        {
+            i++;
+            if (SkipDigits(s, ref i) == 0 && digits == 0)
+            {
+                return false;
+            }
+        }
+        else if (digits == 0)
+        {
+            return false;
+        }
+
+        if (i < s.Length && s[i] is 'e' or 'E')
+        {
+            i++;
+            if (i < s.Length && s[i] is '-' or '+')
+            {
+                i++;
+            }
+
+            if (SkipDigits(s, ref i) == 0)
+            {
+                return false;
+            }
+        }
+
+        return i == s.Length;
+    }
+
+    private static bool AllFrom(string s, int start, Func<char, bool> allowed)
+    {
+        for (int i = start; i < s.Length; i++)
+        {
+            if (!allowed(s[i]))
+            {
+                return false;
+            }
+        }
+
+        return start < s.Length;
+    }
+
+    private static int SkipDigits(string s, ref int i)
+    {
+        int from = i;
+        while (i < s.Length && char.IsAsciiDigit(s[i]))
+        {
+            i++;
+        }
+
+        return i - from;
     }
 
     public bool TryGetBoolean(out bool value)
@@ -281,12 +353,6 @@ public sealed partial class ScalarNode : ManifestNode
     }
 
     public override string ToString() => Value ?? "null";
-
-    [GeneratedRegex(@"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
-    private static partial Regex IntPattern();
-
-    [GeneratedRegex(@"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
-    private static partial Regex FloatPattern();
 }
 
 /// <summary>One key/value pair of a mapping; the key keeps its own position.</summary>

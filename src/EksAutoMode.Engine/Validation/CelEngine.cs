@@ -36,7 +36,26 @@ internal static class CelEngine
     private static readonly object Gate = new();
     private static readonly CelEnvironment Environment = CreateEnvironment();
 
-    public static bool ReferencesOldSelf(string rule) => Regex.IsMatch(rule, @"\boldSelf\b", RegexOptions.NonBacktracking);
+    /// <summary>
+    /// Whether a rule reads <c>oldSelf</c> (a transition rule), as the word <c>oldSelf</c>. A plain scan, so that
+    /// compiling a schema neither builds a regex nor waits for this class's CEL environment.
+    /// </summary>
+    public static bool ReferencesOldSelf(string rule)
+    {
+        const string word = "oldSelf";
+        for (int at = rule.IndexOf(word, StringComparison.Ordinal); at >= 0; at = rule.IndexOf(word, at + 1, StringComparison.Ordinal))
+        {
+            int end = at + word.Length;
+            if ((at == 0 || !IsWordChar(rule[at - 1])) && (end == rule.Length || !IsWordChar(rule[end])))
+            {
+                return true;
+            }
+        }
+
+        return false;
+
+        static bool IsWordChar(char c) => char.IsLetterOrDigit(c) || c == '_';
+    }
 
     public static CelProgram Compile(string expression)
     {

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.RegularExpressions;
 using EksAutoMode.Engine.Manifests;
 
 namespace EksAutoMode.Engine.Validation;
@@ -13,7 +12,7 @@ namespace EksAutoMode.Engine.Validation;
 /// the same way when the node is created).
 /// Source: https://github.com/kubernetes/apimachinery/blob/master/pkg/util/validation/validation.go (as of 2026-01-31).
 /// </summary>
-internal static partial class ObjectMetaRules
+internal static class ObjectMetaRules
 {
     private const string SourceUrl = "https://kubernetes.io/docs/concepts/overview/working-with-objects/labels/#syntax-and-character-set";
     private const string AsOf = "2026-01-31";
@@ -57,7 +56,7 @@ internal static partial class ObjectMetaRules
             errors.Add($"must be no more than {PrefixMaxLength} characters");
         }
 
-        if (!Dns1123SubdomainPattern().IsMatch(value))
+        if (!IsDns1123Subdomain(value))
         {
             errors.Add(RegexError(Dns1123SubdomainMessage, Dns1123SubdomainFormat, "example.com"));
         }
@@ -103,7 +102,7 @@ internal static partial class ObjectMetaRules
             errors.Add($"name part must be no more than {NameMaxLength} characters");
         }
 
-        if (!QualifiedNamePattern().IsMatch(name))
+        if (!IsQualifiedNamePart(name))
         {
             errors.Add("name part " + RegexError(QualifiedNameMessage, QualifiedNameFormat, "MyName", "my.name", "123-abc"));
         }
@@ -120,7 +119,7 @@ internal static partial class ObjectMetaRules
             errors.Add($"must be no more than {LabelValueMaxLength} characters");
         }
 
-        if (!LabelValuePattern().IsMatch(value))
+        if (value.Length > 0 && !IsQualifiedNamePart(value))
         {
             errors.Add(RegexError(LabelValueMessage, LabelValueFormat, "MyValue", "my_value", "12345"));
         }
@@ -246,12 +245,56 @@ internal static partial class ObjectMetaRules
     private static RawFinding Invalid(string ruleId, string path, string value, string message, ManifestNode at) =>
         new(ruleId, FindingSeverity.Error, path, $"Invalid value: {SchemaValidator.GoString(value)}: {message}", at, SourceUrl, AsOf);
 
-    [GeneratedRegex("^" + QualifiedNameFormat + "$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
-    private static partial Regex QualifiedNamePattern();
+    // The three formats above, matched by hand as Go's regexp does (whole text, no trailing-newline allowance):
+    // scanning is linear and costs nothing to set up, where a regex costs its construction on the first call.
+    // QualifiedNameFormat: an alphanumeric first and last character, '-', '_', '.' or alphanumerics between.
+    private static bool IsQualifiedNamePart(string s)
+    {
+        if (s.Length == 0 || !char.IsAsciiLetterOrDigit(s[0]) || !char.IsAsciiLetterOrDigit(s[^1]))
+        {
+            return false;
+        }
 
-    [GeneratedRegex("^" + LabelValueFormat + "$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
-    private static partial Regex LabelValuePattern();
+        foreach (char c in s)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.'))
+            {
+                return false;
+            }
+        }
 
-    [GeneratedRegex("^" + Dns1123SubdomainFormat + "$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking)]
-    private static partial Regex Dns1123SubdomainPattern();
+        return true;
+    }
+
+    // Dns1123SubdomainFormat: dot-separated labels of [a-z0-9] and '-', each starting and ending with [a-z0-9].
+    private static bool IsDns1123Subdomain(string s)
+    {
+        var rest = s.AsSpan();
+        while (true)
+        {
+            int dot = rest.IndexOf('.');
+            var label = dot < 0 ? rest : rest[..dot];
+            if (label.Length == 0 || !IsLowerAlnum(label[0]) || !IsLowerAlnum(label[^1]))
+            {
+                return false;
+            }
+
+            foreach (char c in label)
+            {
+                if (!(IsLowerAlnum(c) || c == '-'))
+                {
+                    return false;
+                }
+            }
+
+            if (dot < 0)
+            {
+                return true;
+            }
+
+            rest = rest[(dot + 1)..];
+        }
+
+        static bool IsLowerAlnum(char c) => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c);
+    }
 }

@@ -100,7 +100,12 @@ public static partial class PolicyRules
         return new RawFinding(id, rule.Severity, path, Fill(rule.Message, values), at, rule.SourceUrl, rule.AsOf) { Hint = Fill(rule.Hint, values) };
     }
 
-    private static readonly Regex RoleNamePattern = new(@"^[\w+=,.@-]{1,64}$", RegexOptions.CultureInvariant | RegexOptions.NonBacktracking);
+    /// <summary>
+    /// IAM role-name characters: "upper and lowercase alphanumeric characters with no spaces" and <c>_+=,.@-</c>
+    /// (IAM API reference, CreateRole RoleName; https://docs.aws.amazon.com/IAM/latest/APIReference/API_CreateRole.html,
+    /// as-of 2026-12-04). ASCII only: a regex <c>\w</c> would also let through letters such as ö, which IAM refuses.
+    /// </summary>
+    private static bool IsRoleNameChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '+' or '=' or ',' or '.' or '@' or '-';
 
     /// <summary>Auto Mode NodeClass rules.</summary>
     internal static void CheckNodeClass(ManifestDocument doc, List<RawFinding> findings, HashSet<string> claimedPaths)
@@ -125,7 +130,7 @@ public static partial class PolicyRules
             string name = role.Substring(role.LastIndexOf('/') + 1);
             findings.Add(Make("AM-NC-001", "spec.role", roleNode, new() { ["value"] = role, ["name"] = name }));
         }
-        else if (role is not null && role.Length > 0 && role.EnumerateRunes().Count() <= 64 && !RoleNamePattern.IsMatch(role))
+        else if (role is not null && role.Length > 0 && role.EnumerateRunes().Count() <= 64 && !role.All(IsRoleNameChar))
         {
             findings.Add(Make("AM-NC-002", "spec.role", roleNode, new() { ["value"] = SchemaValidator.GoString(role) }));
         }

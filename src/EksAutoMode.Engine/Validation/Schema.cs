@@ -88,7 +88,16 @@ internal sealed class SchemaNode
     public List<string>? Required { get; set; }
     public List<ManifestNode>? Enum { get; set; }
     public string? Pattern { get; set; }
-    public Regex? PatternRegex { get; set; }
+
+    /// <summary>
+    /// <see cref="Pattern"/> compiled on first use: building a linear-time regex costs milliseconds, and most
+    /// patterns of a bundled CRD are never reached in a run (absent fields). User CRDs build theirs when loaded
+    /// (<see cref="SchemaCompiler.Compile"/>), so a bad pattern is reported as an invalid CRD, not mid-validation.
+    /// </summary>
+    public Regex? PatternRegex => Pattern is null ? null : _patternRegex ??= Re2Regex.Create(Pattern);
+
+    private Regex? _patternRegex;
+
     public long? MinLength { get; set; }
     public long? MaxLength { get; set; }
     public long? MinItems { get; set; }
@@ -224,7 +233,7 @@ public sealed class SchemaSet
         return FromRead(read, source, asOf, sourceUrl, sourceLabel);
     }
 
-    private static SchemaSet FromRead(ManifestReadResult read, string source, string? asOf, string? sourceUrl, string? sourceLabel)
+    private static SchemaSet FromRead(ManifestReadResult read, string source, string? asOf, string? sourceUrl, string? sourceLabel, bool checkPatterns = true)
     {
         var error = read.Problems.FirstOrDefault(p => p.Severity == ManifestProblemSeverity.Error);
         if (error is not null)
@@ -240,7 +249,7 @@ public sealed class SchemaSet
                 continue;
             }
 
-            foreach (var schema in SchemaCompiler.CompileCrd(doc, source, asOf, sourceUrl, sourceLabel))
+            foreach (var schema in SchemaCompiler.CompileCrd(doc, source, asOf, sourceUrl, sourceLabel, checkPatterns))
             {
                 set.Add(schema);
             }
@@ -329,7 +338,8 @@ public sealed class SchemaSet
         {
             string text = ReadResource(name);
             var (asOf, url) = ReadHeader(text);
-            set.AddRange(LoadCrdText(text, "built-in:" + name, asOf, url, BundledLabel(label, asOf)));
+            string source = "built-in:" + name;
+            set.AddRange(FromRead(ManifestReader.ReadText(text, source), source, asOf, url, BundledLabel(label, asOf), checkPatterns: false));
         }
 
         return set;
@@ -347,7 +357,7 @@ public sealed class SchemaSet
         SchemaCompiler.ApplyOverlay(crd, overlay, overlayAsOf, overlayUrl);
         var set = new SchemaSet();
         string label = BundledLabel($"karpenter {version} + Auto Mode overlay", asOf) + (overlayAsOf is null ? string.Empty : $" (overlay as-of {overlayAsOf})");
-        foreach (var schema in SchemaCompiler.CompileCrd(crd, $"built-in:{resource}+{AutoModeOverlayResource}", overlayAsOf ?? asOf, url, label))
+        foreach (var schema in SchemaCompiler.CompileCrd(crd, $"built-in:{resource}+{AutoModeOverlayResource}", overlayAsOf ?? asOf, url, label, checkPatterns: false))
         {
             set.Add(schema);
         }
@@ -430,7 +440,7 @@ public static class KarpenterVersions
 /// <summary>Turns CRD YAML into <see cref="SchemaNode"/> trees and compiles their CEL rules.</summary>
 internal static class SchemaCompiler
 {
-    public static IEnumerable<KindSchema> CompileCrd(ManifestDocument crd, string source, string? asOf, string? sourceUrl, string? sourceLabel = null)
+    public static IEnumerable<KindSchema> CompileCrd(ManifestDocument crd, string source, string? asOf, string? sourceUrl, string? sourceLabel = null, bool checkPatterns = true)
     {
         var spec = crd.Root.GetMapping("spec");
         string? group = spec?.GetString("group");
@@ -463,7 +473,7 @@ internal static class SchemaCompiler
             SchemaNode root;
             try
             {
-                root = Compile(schema, asOf, sourceUrl);
+                root = Compile(schema, asOf, sourceUrl, checkPatterns);
             }
             catch (Exception e) when (e is ArgumentException or RegexParseException or FormatException)
             {
@@ -516,7 +526,8 @@ internal static class SchemaCompiler
         return node;
     }
 
-    public static SchemaNode Compile(MappingNode m, string? asOf, string? sourceUrl)
+    /// <param name="checkPatterns">Build every pattern now (user CRDs: a bad one is an invalid CRD); false for the bundled, tested ones.</param>
+    public static SchemaNode Compile(MappingNode m, string? asOf, string? sourceUrl, bool checkPatterns = true)
     {
         var n = new SchemaNode
         {
@@ -540,10 +551,10 @@ internal static class SchemaCompiler
             Default = m["default"],
             ListType = m.GetString("x-kubernetes-list-type"),
         };
-        if (n.Pattern is not null)
+        if (n.Pattern is not null && checkPatterns)
         {
             // Kubernetes uses Go RE2 patterns; .NET regex is a superset for the syntax CRDs use. Unanchored like Go.
-            n.PatternRegex = Re2Regex.Create(n.Pattern);
+            _ = n.PatternRegex;
         }
 
         if (m.GetMapping("properties") is { } props)
@@ -553,7 +564,7 @@ internal static class SchemaCompiler
             {
                 if (e.Value is MappingNode pm)
                 {
-                    n.Properties[e.KeyText] = Compile(pm, asOf, sourceUrl);
+                    n.Properties[e.KeyText] = Compile(pm, asOf, sourceUrl, checkPatterns);
                 }
             }
         }
@@ -561,7 +572,7 @@ internal static class SchemaCompiler
         switch (m["additionalProperties"])
         {
             case MappingNode ap:
-                n.AdditionalProperties = Compile(ap, asOf, sourceUrl);
+                n.AdditionalProperties = Compile(ap, asOf, sourceUrl, checkPatterns);
                 n.AdditionalPropertiesAllowed = true;
                 break;
             case ScalarNode s when s.TryGetBoolean(out bool allowed):
@@ -571,7 +582,7 @@ internal static class SchemaCompiler
 
         if (m.GetMapping("items") is { } items)
         {
-            n.Items = Compile(items, asOf, sourceUrl);
+            n.Items = Compile(items, asOf, sourceUrl, checkPatterns);
         }
 
         if (m.GetSequence("required") is { } req)

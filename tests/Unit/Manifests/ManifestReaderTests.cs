@@ -255,6 +255,23 @@ public class ManifestReaderTests
     [InlineData("336h", ScalarType.String)]
     [InlineData("10%", ScalarType.String)]
     [InlineData("1.2.3", ScalarType.String)]
+    [InlineData("+12", ScalarType.Integer)]
+    [InlineData("0x", ScalarType.String)]
+    [InlineData("0o8", ScalarType.String)]
+    [InlineData("0xG1", ScalarType.String)]
+    [InlineData("1_000", ScalarType.String)]
+    [InlineData("+", ScalarType.String)]
+    [InlineData("1.", ScalarType.Float)]
+    [InlineData(".5", ScalarType.Float)]
+    [InlineData("-1.5e-3", ScalarType.Float)]
+    [InlineData("1E+5", ScalarType.Float)]
+    [InlineData("1e", ScalarType.String)]
+    [InlineData(".", ScalarType.String)]
+    [InlineData("+.inf", ScalarType.Float)]
+    [InlineData("-.INF", ScalarType.Float)]
+    [InlineData(".infinity", ScalarType.String)]
+    [InlineData("-.nan", ScalarType.String)]
+    [InlineData("12\n", ScalarType.String)]
     public void PlainScalarsResolveByYaml12CoreSchema(string text, ScalarType expected)
     {
         Assert.Equal(expected, ScalarNode.ResolvePlain(text));

@@ -69,6 +69,10 @@ public class CelEngineTests
     {
         Assert.True(CelEngine.ReferencesOldSelf("self.group == oldSelf.group"));
         Assert.False(CelEngine.ReferencesOldSelf("self.oldSelfish == 1"));
+        Assert.True(CelEngine.ReferencesOldSelf("oldSelf == self"));
+        Assert.True(CelEngine.ReferencesOldSelf("has(oldSelf.x) || self.y == oldSelf"));
+        Assert.True(CelEngine.ReferencesOldSelf("self.myoldSelf == 1 || oldSelf.a == 1"));
+        Assert.False(CelEngine.ReferencesOldSelf("self.my_oldSelf == 1 || self.oldSelf2 == 1"));
         var nodePool = SchemaSet.BuiltIn.Find("karpenter.sh/v1", "NodePool")!;
         Assert.Equal(3, nodePool.TransitionRuleCount);
         Assert.True(nodePool.CelRuleCount > 15);
@@ -159,6 +163,38 @@ public class SchemaSetTests
         var set = SchemaSet.LoadCrdText(Crd);
         var options = new ValidationOptions { CustomSchemas = set, PolicyRules = false };
         Assert.Empty(Validate("spec: {weight: 6}", options)); // mode defaults to a: rule passes
+    }
+
+    [Fact]
+    public void APatternTheRegexEngineRefusesMakesTheCrdInvalid()
+    {
+        string crd = Crd.Replace("weight: {type: integer", "name: {type: string, pattern: '([a-z'}\n              weight: {type: integer", StringComparison.Ordinal);
+        Assert.NotEqual(Crd, crd);
+        var e = Assert.Throws<EngineException>(() => SchemaSet.LoadCrdText(crd, "mine.yaml"));
+        Assert.Equal("InvalidCrd", e.ErrorId);
+        Assert.Contains("mine.yaml", e.Message);
+    }
+
+    [Fact]
+    public void EveryBundledPatternCompiles()
+    {
+        // Bundled schemas build their patterns on first use (faster first verdict), so nothing at load time checks them.
+        var sets = KarpenterVersions.All.SelectMany(v => new[] { SchemaSet.ForKarpenter(v), SchemaSet.AutoModeNodePoolFor(v) });
+        int patterns = 0;
+        foreach (var kind in sets.SelectMany(s => s.Kinds))
+        {
+            foreach (var node in Walk(kind.Root).Where(n => n.Pattern is not null))
+            {
+                Assert.NotNull(node.PatternRegex);
+                patterns++;
+            }
+        }
+
+        Assert.True(patterns > 40, $"{patterns} patterns");
+
+        static IEnumerable<SchemaNode> Walk(SchemaNode n) =>
+            new[] { n }.Concat((n.Properties?.Values ?? Enumerable.Empty<SchemaNode>()).Append(n.AdditionalProperties).Append(n.Items)
+                .Where(c => c is not null).SelectMany(c => Walk(c!)));
     }
 
     [Fact]

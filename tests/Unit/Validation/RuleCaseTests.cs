@@ -136,6 +136,7 @@ public class RuleCaseTests
         // ---- Auto Mode policy rules ----
         { "AM-NC-001 role ARN", NC("role: 'arn:aws:iam::123456789012:role/MyNodeRole', " + SubnetsSgs), "AM-NC-001", "Use the role name: role: MyNodeRole", NC("role: MyNodeRole, " + SubnetsSgs) },
         { "AM-NC-002 role name chars", NC("role: 'my role', " + SubnetsSgs), "AM-NC-002", "spec.role: \"my role\" is not a valid IAM role name", NC("role: my-role, " + SubnetsSgs) },
+        { "AM-NC-002 role name non-ASCII letter", NC("role: 'nödes', " + SubnetsSgs), "AM-NC-002", "spec.role: \"nödes\" is not a valid IAM role name", NC("role: 'n_+=,.@-odes', " + SubnetsSgs) },
         { "AM-NC-003 neither", NC(SubnetsSgs), "AM-NC-003", "exactly one of spec.role and spec.instanceProfile must be set (neither is set)", NC("instanceProfile: eks-nodes, " + SubnetsSgs) },
         { "AM-NC-003 both", NC("role: R, instanceProfile: eks-nodes, " + SubnetsSgs), "AM-NC-003", "(both are set)", NC("role: R, " + SubnetsSgs) },
         { "AM-NC-004 profile prefix", NC("instanceProfile: nodes, " + SubnetsSgs), "AM-NC-004", "spec.instanceProfile: nodes does not start with \"eks\"", NC("instanceProfile: eks-nodes, " + SubnetsSgs) },
