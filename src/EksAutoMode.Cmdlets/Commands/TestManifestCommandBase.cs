@@ -96,7 +96,7 @@ public abstract class TestManifestCommandBase : KubernetesCmdlet
 
     protected override void BeginProcessing()
     {
-        ManifestValidator.BeginWarmUp();
+        ManifestValidator.BeginWarmUp(KarpenterVersion);
         SchemaSet? custom = null;
         if (CrdPath is not null)
         {

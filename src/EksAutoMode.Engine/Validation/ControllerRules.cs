@@ -23,6 +23,9 @@ internal static class ControllerRules
 
     private static readonly Lazy<Data> DataLazy = new(Load);
 
+    /// <summary>Loads the rule data now (<see cref="ManifestValidator.BeginWarmUp"/>).</summary>
+    internal static void WarmUp() => _ = DataLazy.Value;
+
     private static Data Load()
     {
         var root = ManifestReader.ReadText(SchemaSet.ReadResource(PolicyRules.ControllerResourceName)).Documents.Single().Root;

@@ -48,29 +48,45 @@ public static partial class ManifestValidator
     }
 
     /// <summary>
-    /// Starts, on a thread-pool thread, the one-time set-up every first validation waits for: the CEL environment and
-    /// its parser's first compile (about 150 ms in a fresh process). A cmdlet calls it before it reads schemas and
-    /// files, so the two overlap (measured: first verdict 1.59-1.66x a bare Import-Module without it, 1.39-1.42x
-    /// with it, bench/import.bench.ps1). Calling it again, or not at all, changes nothing but timing; a failure is
-    /// left to the first real compile, which reports it with context.
+    /// Starts, on thread-pool threads, the one-time set-up a first validation waits for, so that it overlaps with the
+    /// caller reading its files: the CEL environment and its parser's first compile (one thread); the linear-time regex
+    /// engine's first construction and match, the bundled schemas of <paramref name="karpenterVersion"/> (null: the
+    /// newest) with the Auto Mode NodePool overlay, and the policy and controller rule data (the other). Everything it
+    /// touches is built once behind a lock, so a validation that needs a piece first builds it itself and the warm-up
+    /// waits. Calling it again, or not at all, changes nothing but timing; a failure is left to the first real use,
+    /// which reports it with context. Measured with bench/import.bench.ps1 (time to the first verdict).
     /// </summary>
-    public static void BeginWarmUp()
+    public static void BeginWarmUp(string? karpenterVersion = null)
     {
-        if (Interlocked.Exchange(ref s_warmUpStarted, 1) == 0)
+        if (Interlocked.Exchange(ref s_warmUpStarted, 1) != 0)
         {
-            _ = Task.Run(() =>
-            {
-                try
-                {
-                    CelEngine.Compile("self.size() >= 0");
-                }
-                catch (Exception e) when (e is not OutOfMemoryException)
-                {
-                    // Reported by the first real compile.
-                }
-            });
+            return;
         }
+
+        string version = KarpenterVersions.TryResolve(karpenterVersion) ?? KarpenterVersions.Default;
+        WarmUp(() => CelEngine.Compile("self.size() >= 0"));
+        WarmUp(() =>
+        {
+            _ = Re2Regex.Create("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$").Match("warm-up").Groups[1].Value;
+            _ = SchemaSet.ForKarpenter(version);
+            _ = SchemaSet.AutoModeNodePoolFor(version);
+            _ = PolicyRules.All;
+            ControllerRules.WarmUp();
+            _ = PatternHints.For(string.Empty);
+        });
     }
+
+    private static void WarmUp(Action work) => _ = Task.Run(() =>
+    {
+        try
+        {
+            work();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Reported by the first real use.
+        }
+    });
 
     private static int s_warmUpStarted;
 
