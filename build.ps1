@@ -53,6 +53,11 @@ $RequiredDependencies = @(
     'AWSSDK.SecurityToken.dll', 'AWSSDK.SSO.dll', 'AWSSDK.SSOOIDC.dll', 'Cel.dll'
 )
 
+# ReadyToRun copies (build/NativeImages): for PowerShell 7.6 (.NET 10) on Linux x64, where the benchmark and the tests
+# run. Other platforms and runtimes load the IL copies (no untested native code is shipped for them).
+# Which assemblies: build/NativeImages/NativeImages.csproj.
+$NativeImageTargets = @(@{ Framework = 'net10.0'; Rid = 'linux-x64' })
+
 function Invoke-Native {
     param([string] $FilePath, [string[]] $Arguments)
     & $FilePath @Arguments
@@ -111,6 +116,16 @@ function Invoke-Build {
     Get-ChildItem $staging -Filter *.dll | Where-Object Name -NotMatch '^System\.Management\.Automation' | Copy-Item -Destination $deps
     foreach ($required in $RequiredDependencies) {
         if (-not (Test-Path (Join-Path $deps $required))) { throw "Build layout: Dependencies/$required is missing." }
+    }
+
+    # Ahead-of-time (ReadyToRun) copies of what the first validation runs, per platform and .NET version, in
+    # Dependencies/<framework>-<rid>/ (loaded only there: DependencyLoadContext.NativeImageFolder).
+    foreach ($target in $NativeImageTargets) {
+        $nativeStaging = Join-Path $Out "obj/native-$($target.Framework)-$($target.Rid)"
+        if (Test-Path $nativeStaging) { Remove-Item -Recurse -Force $nativeStaging }
+        Invoke-Native dotnet @('publish', (Join-Path $Root 'build/NativeImages/NativeImages.csproj'), '-c', 'Release', '--nologo', '--verbosity', 'quiet',
+            "-p:Staging=$staging", "-p:TargetFramework=$($target.Framework)", "-p:RuntimeIdentifier=$($target.Rid)",
+            "-p:NativeImageOut=$(Join-Path $deps "$($target.Framework)-$($target.Rid)")", '-o', $nativeStaging)
     }
 
     $cmdletsBin = Join-Path $Root "src/EksAutoMode.Cmdlets/bin/$Configuration/net8.0"
