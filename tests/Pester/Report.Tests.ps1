@@ -327,6 +327,19 @@ Describe 'Export-AutoModeReport file handling' {
         @(Get-ChildItem -LiteralPath $script:tmp -Filter '.exists.html.*.tmp' -Force) | Should -BeNullOrEmpty
     }
 
+    It 'refuses a directory as -Path (PathIsDirectory) before reading anything, and reports each element of -InputObject @(...)' {
+        $dir = Join-Path $script:tmp 'a-directory'
+        New-Item -ItemType Directory -Force $dir | Out-Null
+        { $script:node | Export-AutoModeReport -Path $dir -Force -ErrorAction Stop } | Should -Throw -ErrorId 'PathIsDirectory,EksAutoMode.Commands.ExportAutoModeReportCommand'
+        @(Get-ChildItem -LiteralPath $dir -Force) | Should -BeNullOrEmpty
+
+        $nodes = @(Import-Clixml (Join-Path $script:tmp 'automode.clixml') | Where-Object { $_.PSObject.TypeNames -match 'AutoModeNode$' } | Select-Object -First 2)
+        $nodes.Count | Should -Be 2
+        $path = Join-Path $script:tmp 'array.json'
+        Export-AutoModeReport -InputObject $nodes -Path $path -Format Json
+        (Get-Content -Raw -LiteralPath $path | ConvertFrom-Json).report.fleet.nodes | Should -Be 2
+    }
+
     It 'writes nothing under -WhatIf and refuses objects it does not report' {
         $path = Join-Path $script:tmp 'whatif.html'
         $script:node | Export-AutoModeReport -Path $path -WhatIf

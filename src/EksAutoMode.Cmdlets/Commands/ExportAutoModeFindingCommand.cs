@@ -60,22 +60,10 @@ public sealed class ExportAutoModeFindingCommand : EksAutoModeCmdlet
             return;
         }
 
-        // -InputObject @(f1, f2) arrives as one object: export each element.
-        if (InputObject.BaseObject is IEnumerable list and not string and not IDictionary)
+        foreach (PSObject item in InputElements(InputObject))
         {
-            foreach (object? item in list)
-            {
-                CancellationToken.ThrowIfCancellationRequested();
-                if (item is not null)
-                {
-                    Add(PSObject.AsPSObject(item));
-                }
-            }
-
-            return;
+            Add(item);
         }
-
-        Add(InputObject);
     }
 
     protected override void EndProcessing()
@@ -84,7 +72,7 @@ public sealed class ExportAutoModeFindingCommand : EksAutoModeCmdlet
         var options = new ReportOptions
         {
             BaseDirectory = ResolveBase(),
-            ToolVersion = (MyInvocation.MyCommand.Module?.Version ?? typeof(ExportAutoModeFindingCommand).Assembly.GetName().Version)?.ToString(3),
+            ToolVersion = ToolVersion,
         };
 
         if (ParameterSetName == PipelineSet)
@@ -105,11 +93,6 @@ public sealed class ExportAutoModeFindingCommand : EksAutoModeCmdlet
         }
 
         string target = ResolveOutputFile(ParameterSetName == LiteralPathSet ? LiteralPath : Path, literal: ParameterSetName == LiteralPathSet);
-        if (Directory.Exists(target))
-        {
-            ThrowTerminatingError(new ErrorRecord(new IOException($"'{target}' is a directory; give a file path for the {Format} report."),
-                "PathIsDirectory", ErrorCategory.InvalidArgument, target));
-        }
 
         if (!ShouldProcess(target, $"Write {_findings.Count} finding(s) as {Format}"))
         {

@@ -1,4 +1,3 @@
-using System.Collections;
 using System.Management.Automation;
 using EksAutoMode.Engine;
 using EksAutoMode.Engine.Conversion;
@@ -82,10 +81,6 @@ public sealed class ExportAutoModeReportCommand : ClusterFanOutCmdlet
     protected override void BeginProcessing()
     {
         _target = ResolveOutputFile(ParameterSetName == LiteralPathSet ? LiteralPath : Path, literal: ParameterSetName == LiteralPathSet);
-        if (Directory.Exists(_target))
-        {
-            ThrowTerminatingError(new ErrorRecord(new IOException($"'{_target}' is a directory; give a file path for the report."), "PathIsDirectory", ErrorCategory.InvalidArgument, _target));
-        }
 
         // Fail before reading any cluster: an existing report is replaced only with -Force.
         if (!Force && File.Exists(_target))
@@ -192,7 +187,7 @@ public sealed class ExportAutoModeReportCommand : ClusterFanOutCmdlet
                 Title = Title,
                 Ec2Discount = (decimal)Ec2Discount,
                 DefaultRegion = PricingMapping.DefaultRegion(null),
-                ToolVersion = (MyInvocation.MyCommand.Module?.Version ?? typeof(ExportAutoModeReportCommand).Assembly.GetName().Version)?.ToString(3),
+                ToolVersion = ToolVersion,
             }, CancellationToken);
             text = Format == "Json" ? JsonReportWriter.Render(report) : HtmlReportWriter.Render(report);
             ClearReadOnly(_target, Force);
@@ -216,23 +211,16 @@ public sealed class ExportAutoModeReportCommand : ClusterFanOutCmdlet
         }
     }
 
-    private void Add(PSObject item)
+    private void Add(PSObject input)
     {
-        // -InputObject @(a, b) arrives as one object: report each element.
-        if (item.BaseObject is IEnumerable list and not string and not IDictionary)
+        foreach (PSObject item in InputElements(input))
         {
-            foreach (object? element in list)
-            {
-                CancellationToken.ThrowIfCancellationRequested();
-                if (element is not null)
-                {
-                    Add(PSObject.AsPSObject(element));
-                }
-            }
-
-            return;
+            AddOne(item);
         }
+    }
 
+    private void AddOne(PSObject item)
+    {
         _given++;
         if (!ReportInputReader.TryAdd(_input, item))
         {

@@ -1,3 +1,4 @@
+using System.Collections;
 using System.Collections.ObjectModel;
 using System.Management.Automation;
 using EksAutoMode.Engine;
@@ -260,7 +261,8 @@ public abstract class EksAutoModeCmdlet : PSCmdlet, IDisposable
 
     /// <summary>
     /// The provider path of an output file: -LiteralPath as given; -Path with wildcards must match one file (or, matching
-    /// nothing, names a new one, like Export-Csv). Errors: PathNotFound, PathNotSingleFile, PathNotFileSystem.
+    /// nothing, names a new one, like Export-Csv). Errors: PathNotFound, PathNotSingleFile, PathNotFileSystem,
+    /// PathIsDirectory.
     /// </summary>
     protected string ResolveOutputFile(string given, bool literal)
     {
@@ -311,8 +313,41 @@ public abstract class EksAutoModeCmdlet : PSCmdlet, IDisposable
             ThrowTerminatingError(new ErrorRecord(new ArgumentException($"'{given}' is not a file-system path."), "PathNotFileSystem", ErrorCategory.InvalidArgument, given));
         }
 
+        if (Directory.Exists(resolved))
+        {
+            ThrowTerminatingError(new ErrorRecord(new IOException($"'{resolved}' is a directory; give a file path."), "PathIsDirectory", ErrorCategory.InvalidArgument, resolved));
+        }
+
         return resolved;
     }
+
+    /// <summary>
+    /// The objects in one pipeline input: its elements when it is a list (<c>-InputObject @(a, b)</c> arrives as one
+    /// object), else the input itself. Null elements are skipped; Ctrl+C stops between elements.
+    /// </summary>
+    protected IEnumerable<PSObject> InputElements(PSObject item)
+    {
+        if (item.BaseObject is not IEnumerable list || item.BaseObject is string or IDictionary)
+        {
+            yield return item;
+            yield break;
+        }
+
+        foreach (object? element in list)
+        {
+            CancellationToken.ThrowIfCancellationRequested();
+            if (element is not null)
+            {
+                foreach (PSObject inner in InputElements(PSObject.AsPSObject(element)))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+
+    /// <summary>The module's version (x.y.z) for files the cmdlet writes ("written by EksAutoMode x.y.z").</summary>
+    protected string? ToolVersion => (MyInvocation.MyCommand.Module?.Version ?? GetType().Assembly.GetName().Version)?.ToString(3);
 
     /// <summary>Export-Csv semantics: a read-only file is replaced only with -Force.</summary>
     protected void ClearReadOnly(string target, bool force)
