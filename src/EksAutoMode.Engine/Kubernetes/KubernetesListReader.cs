@@ -12,6 +12,15 @@ public sealed record KubernetesResourceType(string Group, string Version, string
     public static readonly KubernetesResourceType Nodes = new("", "v1", "nodes", "Node");
     public static readonly KubernetesResourceType Pods = new("", "v1", "pods", "Pod");
     public static readonly KubernetesResourceType Events = new("", "v1", "events", "Event");
+    public static readonly KubernetesResourceType Services = new("", "v1", "services", "Service");
+    public static readonly KubernetesResourceType ServiceAccounts = new("", "v1", "serviceaccounts", "ServiceAccount");
+    public static readonly KubernetesResourceType Secrets = new("", "v1", "secrets", "Secret");
+    public static readonly KubernetesResourceType Deployments = new("apps", "v1", "deployments", "Deployment");
+    public static readonly KubernetesResourceType DaemonSets = new("apps", "v1", "daemonsets", "DaemonSet");
+    public static readonly KubernetesResourceType StatefulSets = new("apps", "v1", "statefulsets", "StatefulSet");
+    public static readonly KubernetesResourceType ReplicaSets = new("apps", "v1", "replicasets", "ReplicaSet");
+    public static readonly KubernetesResourceType PodDisruptionBudgets = new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget");
+    public static readonly KubernetesResourceType Ingresses = new("networking.k8s.io", "v1", "ingresses", "Ingress");
     public static readonly KubernetesResourceType NodePools = new("karpenter.sh", "v1", "nodepools", "NodePool");
     public static readonly KubernetesResourceType NodeClaims = new("karpenter.sh", "v1", "nodeclaims", "NodeClaim");
     public static readonly KubernetesResourceType NodeClasses = new("eks.amazonaws.com", "v1", "nodeclasses", "NodeClass");

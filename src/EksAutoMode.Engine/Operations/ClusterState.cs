@@ -8,8 +8,6 @@ public sealed class ClusterState
 {
     public const string PoolLabel = "karpenter.sh/nodepool";
     public const string DoNotDisrupt = "karpenter.sh/do-not-disrupt";
-    public static readonly KubernetesResourceType Pdbs = new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget");
-
     private readonly KubernetesObjectClient _client;
 
     public ClusterState(KubernetesObjectClient client) => _client = client;
@@ -94,7 +92,7 @@ public sealed class ClusterState
                 continue;
             }
 
-            pdbs ??= await _client.Lists.ListAllAsync(Pdbs, new KubernetesListOptions { NotFoundIsEmpty = true }, ct).ConfigureAwait(false);
+            pdbs ??= await _client.Lists.ListAllAsync(KubernetesResourceType.PodDisruptionBudgets, new KubernetesListOptions { NotFoundIsEmpty = true }, ct).ConfigureAwait(false);
             foreach (JsonElement pod in pods)
             {
                 string id = $"{Str(pod, "metadata", "namespace")}/{Name(pod)}";

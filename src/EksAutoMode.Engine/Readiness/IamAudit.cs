@@ -32,12 +32,8 @@ public sealed record IamRoleFacts(string Name, string Arn, JsonElement Trust, IR
 public sealed class IamAudit
 {
     private const string IamVersion = "2010-05-08";
-    private static readonly KubernetesResourceType NodeClasses = new("eks.amazonaws.com", "v1", "nodeclasses", "NodeClass");
     private static readonly KubernetesResourceType StorageClasses = new("storage.k8s.io", "v1", "storageclasses", "StorageClass");
     private static readonly KubernetesResourceType AutoIngressClassParams = new("eks.amazonaws.com", "v1", "ingressclassparams", "IngressClassParams");
-    private static readonly KubernetesResourceType Ingresses = new("networking.k8s.io", "v1", "ingresses", "Ingress");
-    private static readonly KubernetesResourceType Services = new("", "v1", "services", "Service");
-
     /// <summary>Tag-propagation statement groups (auto-cluster-iam-role.html): name, actions, resources, extra StringLike keys.</summary>
     internal static readonly (string Sid, string[] Actions, string[] Resources, string[] LikeKeys)[] TagStatements =
     {
@@ -193,7 +189,7 @@ public sealed class IamAudit
         bool autoMode = cluster.Path("computeConfig", "enabled") is { ValueKind: JsonValueKind.True };
         string? builtIn = RoleName(cluster.Str("computeConfig", "nodeRoleArn")) ?? _input.NodeRoleName;
         var roles = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (JsonElement nc in await _data.ListAsync(NodeClasses, ct).ConfigureAwait(false))
+        foreach (JsonElement nc in await _data.ListAsync(KubernetesResourceType.NodeClasses, ct).ConfigureAwait(false))
         {
             if (RoleName(nc.Str("spec", "role")) is { } r && r != builtIn) roles.Add(r);
         }
@@ -245,7 +241,7 @@ public sealed class IamAudit
             (tagKeys.TryGetValue(sid, out var k) ? k : tagKeys[sid] = new SortedSet<string>(StringComparer.Ordinal)).UnionWith(keys);
         }
 
-        foreach (JsonElement nc in await _data.ListAsync(NodeClasses, ct).ConfigureAwait(false))
+        foreach (JsonElement nc in await _data.ListAsync(KubernetesResourceType.NodeClasses, ct).ConfigureAwait(false))
         {
             if (nc.Map("spec", "tags") is { Count: > 0 } tags)
             {
@@ -268,7 +264,7 @@ public sealed class IamAudit
                 Need("LoadBalancer", new ReadinessEvidence("IngressClassParams", null, icp.Name(), $"spec.tags ({t.GetArrayLength()})"), t.EnumerateArray().Select(x => x.Str("key")).OfType<string>());
         }
 
-        foreach ((KubernetesResourceType res, string key) in new[] { (Ingresses, "alb.ingress.kubernetes.io/tags"), (Services, "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags") })
+        foreach ((KubernetesResourceType res, string key) in new[] { (KubernetesResourceType.Ingresses, "alb.ingress.kubernetes.io/tags"), (KubernetesResourceType.Services, "service.beta.kubernetes.io/aws-load-balancer-additional-resource-tags") })
         {
             foreach (JsonElement o in await _data.ListAsync(res, ct).ConfigureAwait(false))
             {

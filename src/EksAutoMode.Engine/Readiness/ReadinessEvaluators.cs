@@ -121,7 +121,7 @@ public static partial class ReadinessEvaluators
     {
         ReadinessParameters p = check.Parameters;
         var evidence = new List<ReadinessEvidence>();
-        foreach (KubernetesResourceType kind in new[] { ReadinessData.Deployments, ReadinessData.DaemonSets, ReadinessData.StatefulSets })
+        foreach (KubernetesResourceType kind in new[] { KubernetesResourceType.Deployments, KubernetesResourceType.DaemonSets, KubernetesResourceType.StatefulSets })
         {
             foreach (JsonElement w in await data.ListAsync(kind, ct).ConfigureAwait(false))
             {
@@ -165,7 +165,7 @@ public static partial class ReadinessEvaluators
     {
         ReadinessParameters p = check.Parameters;
         var evidence = new List<ReadinessEvidence>();
-        foreach (JsonElement ds in await data.ListAsync(ReadinessData.DaemonSets, ct).ConfigureAwait(false))
+        foreach (JsonElement ds in await data.ListAsync(KubernetesResourceType.DaemonSets, ct).ConfigureAwait(false))
         {
             if (ds.Name() != "aws-node" || ds.Str("metadata", "namespace") != "kube-system")
             {
@@ -260,7 +260,7 @@ public static partial class ReadinessEvaluators
 
     private static async Task<ReadinessOutcome> SmallInstancesAsync(ReadinessCheck check, ReadinessData data, CancellationToken ct)
     {
-        IReadOnlyList<JsonElement> nodes = await data.ListAsync(ReadinessData.Nodes, ct).ConfigureAwait(false);
+        IReadOnlyList<JsonElement> nodes = await data.ListAsync(KubernetesResourceType.Nodes, ct).ConfigureAwait(false);
         var evidence = new List<ReadinessEvidence>();
         foreach (JsonElement node in nodes)
         {
@@ -283,8 +283,8 @@ public static partial class ReadinessEvaluators
     private static async Task<ReadinessOutcome> PodsPerNodeAsync(ReadinessCheck check, ReadinessData data, CancellationToken ct)
     {
         int max = check.Parameters.Maximum ?? 110;
-        IReadOnlyList<JsonElement> nodes = await data.ListAsync(ReadinessData.Nodes, ct).ConfigureAwait(false);
-        IReadOnlyList<JsonElement> pods = await data.ListAsync(ReadinessData.Pods, ct).ConfigureAwait(false);
+        IReadOnlyList<JsonElement> nodes = await data.ListAsync(KubernetesResourceType.Nodes, ct).ConfigureAwait(false);
+        IReadOnlyList<JsonElement> pods = await data.ListAsync(KubernetesResourceType.Pods, ct).ConfigureAwait(false);
         var running = pods.Where(IsActive).GroupBy(p => p.Str("spec", "nodeName") ?? "").ToDictionary(g => g.Key, g => g.Count(), StringComparer.Ordinal);
         var over = new List<ReadinessEvidence>();
         var capacity = new List<ReadinessEvidence>();
@@ -317,9 +317,9 @@ public static partial class ReadinessEvaluators
     private static async Task<ReadinessOutcome> LongRunningPodsAsync(ReadinessCheck check, ReadinessData data, CancellationToken ct)
     {
         int days = check.Parameters.Days ?? 21;
-        IReadOnlyList<JsonElement> pods = await data.ListAsync(ReadinessData.Pods, ct).ConfigureAwait(false);
-        IReadOnlyList<JsonElement> pdbs = await data.ListAsync(ReadinessData.Pdbs, ct).ConfigureAwait(false);
-        IReadOnlyList<JsonElement> replicaSets = await data.ListAsync(ReadinessData.ReplicaSets, ct).ConfigureAwait(false);
+        IReadOnlyList<JsonElement> pods = await data.ListAsync(KubernetesResourceType.Pods, ct).ConfigureAwait(false);
+        IReadOnlyList<JsonElement> pdbs = await data.ListAsync(KubernetesResourceType.PodDisruptionBudgets, ct).ConfigureAwait(false);
+        IReadOnlyList<JsonElement> replicaSets = await data.ListAsync(KubernetesResourceType.ReplicaSets, ct).ConfigureAwait(false);
         var groups = new Dictionary<(string Kind, string Ns, string Name), (int Count, DateTimeOffset Oldest)>();
         foreach (JsonElement pod in pods)
         {
@@ -351,8 +351,8 @@ public static partial class ReadinessEvaluators
     private static async Task<ReadinessOutcome> ImdsPodsAsync(ReadinessCheck check, ReadinessData data, CancellationToken ct)
     {
         ReadinessParameters p = check.Parameters;
-        IReadOnlyList<JsonElement> pods = await data.ListAsync(ReadinessData.Pods, ct).ConfigureAwait(false);
-        IReadOnlyList<JsonElement> replicaSets = await data.ListAsync(ReadinessData.ReplicaSets, ct).ConfigureAwait(false);
+        IReadOnlyList<JsonElement> pods = await data.ListAsync(KubernetesResourceType.Pods, ct).ConfigureAwait(false);
+        IReadOnlyList<JsonElement> replicaSets = await data.ListAsync(KubernetesResourceType.ReplicaSets, ct).ConfigureAwait(false);
         var found = new Dictionary<(string Kind, string Ns, string Name), string>();
         foreach (JsonElement pod in pods)
         {

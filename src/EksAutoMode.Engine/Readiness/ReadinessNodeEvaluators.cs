@@ -13,8 +13,6 @@ namespace EksAutoMode.Engine.Readiness;
 /// </summary>
 public static partial class ReadinessEvaluators
 {
-    private static readonly KubernetesResourceType s_ec2NodeClasses = new("karpenter.k8s.aws", "v1", "ec2nodeclasses", "EC2NodeClass");
-    private static readonly KubernetesResourceType s_serviceAccounts = new("", "v1", "serviceaccounts", "ServiceAccount");
     private const string IrsaAnnotation = "eks.amazonaws.com/role-arn";
 
     // ------------------------------------------------------------------ launch templates
@@ -217,7 +215,7 @@ public static partial class ReadinessEvaluators
     private static async Task<ReadinessOutcome> KubeletClusterDnsAsync(ReadinessCheck check, ReadinessData data, CancellationToken ct)
     {
         var evidence = new List<ReadinessEvidence>();
-        foreach (JsonElement nc in await data.ListAsync(s_ec2NodeClasses, ct).ConfigureAwait(false))
+        foreach (JsonElement nc in await data.ListAsync(KubernetesResourceType.Ec2NodeClasses, ct).ConfigureAwait(false))
         {
             string[] dns = nc.Array("spec", "kubelet", "clusterDNS").Select(e => e.GetString()).OfType<string>().ToArray();
             if (dns.Length > 0)
@@ -349,7 +347,7 @@ public static partial class ReadinessEvaluators
     {
         var nodesByProfile = new Dictionary<string, int>(StringComparer.Ordinal);
         var evidence = new List<ReadinessEvidence>();
-        foreach (JsonElement node in await data.ListAsync(ReadinessData.Nodes, ct).ConfigureAwait(false))
+        foreach (JsonElement node in await data.ListAsync(KubernetesResourceType.Nodes, ct).ConfigureAwait(false))
         {
             var labels = node.Map("metadata", "labels");
             if (labels.GetValueOrDefault("eks.amazonaws.com/compute-type") == "fargate")
@@ -394,7 +392,7 @@ public static partial class ReadinessEvaluators
     /// </summary>
     private static async Task<ReadinessOutcome> PodIdentityAsync(ReadinessCheck check, ReadinessData data, CancellationToken ct)
     {
-        var irsa = (await data.ListAsync(s_serviceAccounts, ct).ConfigureAwait(false))
+        var irsa = (await data.ListAsync(KubernetesResourceType.ServiceAccounts, ct).ConfigureAwait(false))
             .Where(sa => sa.Map("metadata", "annotations").ContainsKey(IrsaAnnotation)).ToArray();
         IReadOnlyList<JsonElement>? associations = null;
         string note = "";
@@ -426,9 +424,6 @@ public static partial class ReadinessEvaluators
 
     // ------------------------------------------------------------------ load balancer subnets
 
-    private static readonly KubernetesResourceType s_ingresses = new("networking.k8s.io", "v1", "ingresses", "Ingress");
-    private static readonly KubernetesResourceType s_services = new("", "v1", "services", "Service");
-
     /// <summary>
     /// AMR-LB-007: Auto Mode places load balancers only in subnets tagged kubernetes.io/role/elb (internet-facing) or
     /// kubernetes.io/role/internal-elb (internal), value 1 or empty. Each Ingress and LoadBalancer Service is matched
@@ -438,12 +433,12 @@ public static partial class ReadinessEvaluators
     {
         string publicTag = check.Parameters.Keys[0], privateTag = check.Parameters.Keys[1];
         var users = new List<(string Kind, string? Ns, string Name, bool Public)>();
-        foreach (JsonElement ing in await data.ListAsync(s_ingresses, ct).ConfigureAwait(false))
+        foreach (JsonElement ing in await data.ListAsync(KubernetesResourceType.Ingresses, ct).ConfigureAwait(false))
         {
             users.Add(("Ingress", ing.Str("metadata", "namespace"), ing.Name(), ing.Map("metadata", "annotations").GetValueOrDefault("alb.ingress.kubernetes.io/scheme") == "internet-facing"));
         }
 
-        foreach (JsonElement svc in await data.ListAsync(s_services, ct).ConfigureAwait(false))
+        foreach (JsonElement svc in await data.ListAsync(KubernetesResourceType.Services, ct).ConfigureAwait(false))
         {
             if (svc.Str("spec", "type") == "LoadBalancer")
             {

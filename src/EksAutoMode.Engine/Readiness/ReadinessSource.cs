@@ -301,15 +301,6 @@ public sealed class ReadinessData
 
     public DateTimeOffset Now { get; }
 
-    public static readonly KubernetesResourceType Pods = KubernetesResourceType.Pods;
-    public static readonly KubernetesResourceType Nodes = KubernetesResourceType.Nodes;
-    public static readonly KubernetesResourceType Deployments = new("apps", "v1", "deployments", "Deployment");
-    public static readonly KubernetesResourceType DaemonSets = new("apps", "v1", "daemonsets", "DaemonSet");
-    public static readonly KubernetesResourceType StatefulSets = new("apps", "v1", "statefulsets", "StatefulSet");
-    public static readonly KubernetesResourceType ReplicaSets = new("apps", "v1", "replicasets", "ReplicaSet");
-    public static readonly KubernetesResourceType Pdbs = new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget");
-    public static readonly KubernetesResourceType Secrets = new("", "v1", "secrets", "Secret");
-
     public Task<IReadOnlyList<JsonElement>> ListAsync(KubernetesResourceType resource, CancellationToken ct, string? labelSelector = null) =>
         Get($"k8s:{resource.Group}/{resource.Plural}?{labelSelector}", async () => (object)await Source.ListAsync(resource, labelSelector, ct).ConfigureAwait(false))
             .ContinueWith(t => (IReadOnlyList<JsonElement>)t.GetAwaiter().GetResult(), ct, TaskContinuationOptions.None, TaskScheduler.Default);
@@ -369,7 +360,7 @@ public sealed class ReadinessData
     public async Task<IReadOnlyList<HelmRelease>> HelmReleasesAsync(CancellationToken ct) =>
         (IReadOnlyList<HelmRelease>)await Get("helm", async () =>
         {
-            IReadOnlyList<JsonElement> secrets = await ListAsync(Secrets, ct, "owner=helm").ConfigureAwait(false);
+            IReadOnlyList<JsonElement> secrets = await ListAsync(KubernetesResourceType.Secrets, ct, "owner=helm").ConfigureAwait(false);
             var releases = new List<HelmRelease>();
             foreach (JsonElement secret in secrets)
             {
