@@ -82,6 +82,21 @@ public static class HtmlReportWriter
 
     private static void Empty(StringBuilder sb, string text) => sb.Append("<p class=\"empty\">").Append(text).Append("</p>\n");
 
+    /// <summary>
+    /// Opens a table up to its body: the caption (HTML, already escaped) and the column headers; a header written
+    /// <c>#Name</c> is a numeric, right-aligned column (class <c>n</c>).
+    /// </summary>
+    private static void TableHead(StringBuilder sb, string? cssClass, string captionHtml, params string[] columns)
+    {
+        sb.Append("<table").Append(cssClass is null ? "" : $" class=\"{cssClass}\"").Append("><caption>").Append(captionHtml).Append("</caption><thead><tr>");
+        foreach (string column in columns)
+        {
+            sb.Append(column.StartsWith('#') ? "<th scope=\"col\" class=\"n\">" : "<th scope=\"col\">").Append(column.TrimStart('#')).Append("</th>");
+        }
+
+        sb.Append("</tr></thead><tbody>");
+    }
+
     private static void Stat(StringBuilder sb, string metric, string label, int value, string? note = null) =>
         sb.Append("<div class=\"stat\"><span class=\"num\" data-metric=\"").Append(metric).Append("\" data-value=\"").Append(value.ToString(Inv)).Append("\">").Append(N(value))
             .Append("</span><span class=\"what\">").Append(label).Append(note is null ? "" : $" <small>{note}</small>").Append("</span></div>");
@@ -95,8 +110,7 @@ public static class HtmlReportWriter
         }
         else
         {
-            sb.Append("<table><caption>Clusters and collection times</caption><thead><tr><th scope=\"col\">Cluster</th><th scope=\"col\">Origin</th><th scope=\"col\">Collected</th>")
-                .Append("<th scope=\"col\" class=\"n\">Nodes</th><th scope=\"col\" class=\"n\">NodePools</th><th scope=\"col\" class=\"n\">NodeClaims</th></tr></thead><tbody>");
+            TableHead(sb, null, "Clusters and collection times", "Cluster", "Origin", "Collected", "#Nodes", "#NodePools", "#NodeClaims");
             foreach (ReportSourceRow s in report.Sources)
             {
                 sb.Append("<tr data-cluster=\"").Append(E(s.ClusterName)).Append("\" data-collected=\"").Append(s.CollectedAt is { } c ? Iso(c) : "").Append("\"><th scope=\"row\">")
@@ -113,8 +127,7 @@ public static class HtmlReportWriter
 
     private static void CountTable(StringBuilder sb, string group, string caption, string keyHeader, IReadOnlyList<CountRow> rows)
     {
-        sb.Append("<table class=\"counts\"><caption>").Append(caption).Append("</caption><thead><tr><th scope=\"col\">").Append(keyHeader)
-            .Append("</th><th scope=\"col\" class=\"n\">Nodes</th></tr></thead><tbody>");
+        TableHead(sb, "counts", caption, keyHeader, "#Nodes");
         foreach (CountRow r in rows)
         {
             sb.Append("<tr data-group=\"").Append(group).Append("\" data-key=\"").Append(E(r.Key)).Append("\" data-count=\"").Append(r.Count.ToString(Inv)).Append("\"><th scope=\"row\">")
@@ -173,8 +186,8 @@ public static class HtmlReportWriter
 
         if (fleet.Pools.Count > 0)
         {
-            sb.Append("<h3>NodePools</h3><table><caption>NodePools (Get-AutoModeNodePool)</caption><thead><tr><th scope=\"col\">Cluster</th><th scope=\"col\">NodePool</th><th scope=\"col\">Kind</th>")
-                .Append("<th scope=\"col\" class=\"n\">Nodes</th><th scope=\"col\" class=\"n\">Node limit</th><th scope=\"col\">expireAfter</th><th scope=\"col\">Ready</th><th scope=\"col\">Diagnosis</th></tr></thead><tbody>");
+            sb.Append("<h3>NodePools</h3>");
+            TableHead(sb, null, "NodePools (Get-AutoModeNodePool)", "Cluster", "NodePool", "Kind", "#Nodes", "#Node limit", "expireAfter", "Ready", "Diagnosis");
             foreach (PoolRow p in fleet.Pools)
             {
                 sb.Append("<tr data-pool=\"").Append(E(p.Name)).Append("\" data-nodes=\"").Append(p.Nodes.ToString(Inv)).Append("\"><td>").Append(E(p.ClusterName)).Append("</td><th scope=\"row\">").Append(E(p.Name))
@@ -192,8 +205,7 @@ public static class HtmlReportWriter
 
     private static void CostTable(StringBuilder sb, string group, string caption, string keyHeader, IReadOnlyList<CostRow> rows)
     {
-        sb.Append("<table><caption>").Append(caption).Append("</caption><thead><tr><th scope=\"col\">").Append(keyHeader).Append("</th><th scope=\"col\" class=\"n\">Instances</th>")
-            .Append("<th scope=\"col\" class=\"n\">EC2</th><th scope=\"col\" class=\"n\">Auto Mode fee</th><th scope=\"col\" class=\"n\">Fee % of EC2</th><th scope=\"col\">Price source</th></tr></thead><tbody>");
+        TableHead(sb, null, caption, keyHeader, "#Instances", "#EC2", "#Auto Mode fee", "#Fee % of EC2", "Price source");
         foreach (CostRow r in rows)
         {
             sb.Append("<tr data-group=\"").Append(group).Append("\" data-key=\"").Append(E(r.Key)).Append("\" data-currency=\"").Append(E(r.Currency)).Append("\" data-instances=\"")
@@ -221,8 +233,7 @@ public static class HtmlReportWriter
         }
         else
         {
-            sb.Append("<table><caption>Totals per currency (currencies are never added together)</caption><thead><tr><th scope=\"col\">Currency</th><th scope=\"col\" class=\"n\">Instances</th>")
-                .Append("<th scope=\"col\" class=\"n\">With fee</th><th scope=\"col\" class=\"n\">EC2</th><th scope=\"col\" class=\"n\">Auto Mode fee</th><th scope=\"col\" class=\"n\">Total</th><th scope=\"col\" class=\"n\">Fee % of EC2</th><th scope=\"col\">Prices as of</th></tr></thead><tbody>");
+            TableHead(sb, null, "Totals per currency (currencies are never added together)", "Currency", "#Instances", "#With fee", "#EC2", "#Auto Mode fee", "#Total", "#Fee % of EC2", "Prices as of");
             foreach (CostTotalRow t in cost.Totals)
             {
                 sb.Append("<tr data-metric=\"cost-total\" data-currency=\"").Append(E(t.Currency)).Append("\" data-instances=\"").Append(t.Instances.ToString(Inv)).Append("\" data-ec2=\"").Append(D(t.Ec2Cost))
@@ -298,7 +309,7 @@ public static class HtmlReportWriter
         sb.Append("<figure><figcaption>Nodes reaching expireAfter per day</figcaption>");
         SvgChart.Columns(sb, "expiry-days", "Auto Mode nodes reaching expireAfter per day", "nodes with stateful pods",
             expiry.Days.Select(d => new SvgChart.Column(d.Date[5..], d.Nodes, d.StatefulNodes, d.Overdue)).ToList());
-        sb.Append("<table><caption>Nodes reaching expireAfter per UTC day</caption><thead><tr><th scope=\"col\">Day</th><th scope=\"col\" class=\"n\">Nodes</th><th scope=\"col\" class=\"n\">With stateful pods</th></tr></thead><tbody>");
+        TableHead(sb, null, "Nodes reaching expireAfter per UTC day", "Day", "#Nodes", "#With stateful pods");
         foreach (ExpiryDay d in expiry.Days)
         {
             sb.Append("<tr data-group=\"expiry-day\" data-key=\"").Append(d.Date).Append("\" data-count=\"").Append(d.Nodes.ToString(Inv)).Append("\" data-stateful=\"").Append(d.StatefulNodes.ToString(Inv))
@@ -310,10 +321,10 @@ public static class HtmlReportWriter
 
         // Bounded: the soonest nodes plus every stateful node (the JSON document lists all).
         var shown = expiry.Nodes.Where((n, i) => i < maxNodeRows || n.StatefulPods > 0).ToList();
-        sb.Append("<h3>Nodes by expiry</h3><table class=\"nodes\"><caption>Auto Mode nodes in expiry order").Append(shown.Count < expiry.Nodes.Count
+        sb.Append("<h3>Nodes by expiry</h3>");
+        TableHead(sb, "nodes", "Auto Mode nodes in expiry order" + (shown.Count < expiry.Nodes.Count
                 ? $" — the first {N(maxNodeRows)} of {N(expiry.Nodes.Count)} and every node with stateful pods; all nodes are in the JSON report (-Format Json)"
-                : "").Append("</caption><thead><tr><th scope=\"col\">Expires (UTC)</th><th scope=\"col\">Cluster</th><th scope=\"col\">Node</th><th scope=\"col\">NodePool</th><th scope=\"col\">Instance type</th>")
-            .Append("<th scope=\"col\" class=\"n\">Pods</th><th scope=\"col\">Stateful pods</th></tr></thead><tbody>");
+                : ""), "Expires (UTC)", "Cluster", "Node", "NodePool", "Instance type", "#Pods", "Stateful pods");
         foreach (ExpiryNodeRow n in shown)
         {
             bool stateful = n.StatefulPods > 0;
@@ -365,8 +376,8 @@ public static class HtmlReportWriter
 
         foreach (var group in checks.Findings.GroupBy(f => f.Severity, StringComparer.Ordinal))
         {
-            sb.Append("<h3>").Append(E(group.Key)).Append(" (").Append(N(group.Count())).Append(")</h3><table class=\"findings\"><caption>").Append(E(group.Key))
-                .Append(" findings</caption><thead><tr><th scope=\"col\">Check</th><th scope=\"col\">Status</th><th scope=\"col\">Finding</th><th scope=\"col\">Evidence</th><th scope=\"col\">Remediation</th></tr></thead><tbody>");
+            sb.Append("<h3>").Append(E(group.Key)).Append(" (").Append(N(group.Count())).Append(")</h3>");
+            TableHead(sb, "findings", E(group.Key) + " findings", "Check", "Status", "Finding", "Evidence", "Remediation");
             foreach (CheckRow f in group)
             {
                 sb.Append("<tr data-check=\"").Append(E(f.CheckId)).Append("\" data-severity=\"").Append(E(f.Severity)).Append("\" data-status=\"").Append(E(f.Status)).Append("\"><th scope=\"row\">")
@@ -421,8 +432,7 @@ public static class HtmlReportWriter
         CountTable(sb, "validation-severity", "Validation results by severity", "Severity", validation.BySeverity);
         if (validation.Rows.Count > 0)
         {
-            sb.Append("<table class=\"findings\"><caption>Validation findings by file and line</caption><thead><tr><th scope=\"col\">Location</th><th scope=\"col\">Severity</th><th scope=\"col\">Rule</th>")
-                .Append("<th scope=\"col\">Object</th><th scope=\"col\">Message</th></tr></thead><tbody>");
+            TableHead(sb, "findings", "Validation findings by file and line", "Location", "Severity", "Rule", "Object", "Message");
             foreach (ValidationRow v in validation.Rows)
             {
                 string location = (v.File ?? "<input>") + (v.Line > 0 ? $":{v.Line}:{v.Column}" : "");
@@ -451,8 +461,7 @@ public static class HtmlReportWriter
         }
         else
         {
-            sb.Append("<table class=\"findings\"><caption>Stuck NodeClaims with their diagnosis</caption><thead><tr><th scope=\"col\">NodeClaim</th><th scope=\"col\">Waiting for</th><th scope=\"col\">Age</th>")
-                .Append("<th scope=\"col\">Diagnosis</th><th scope=\"col\">Remediation</th></tr></thead><tbody>");
+            TableHead(sb, "findings", "Stuck NodeClaims with their diagnosis", "NodeClaim", "Waiting for", "Age", "Diagnosis", "Remediation");
             foreach (StuckClaimRow c in claims.StuckClaims)
             {
                 sb.Append("<tr data-claim=\"").Append(E(c.Name)).Append("\"><th scope=\"row\">").Append(E(c.Name)).Append("<br><small>").Append(E(c.ClusterName)).Append(c.NodePool is null ? "" : " · pool " + E(c.NodePool))
@@ -475,7 +484,8 @@ public static class HtmlReportWriter
 
         if (claims.Diagnosed.Count > 0)
         {
-            sb.Append("<h3>NodePools and NodeClasses with a diagnosis</h3><table class=\"findings\"><caption>Diagnosed NodePools and NodeClasses</caption><thead><tr><th scope=\"col\">Object</th><th scope=\"col\">Diagnosis</th><th scope=\"col\">Remediation</th></tr></thead><tbody>");
+            sb.Append("<h3>NodePools and NodeClasses with a diagnosis</h3>");
+            TableHead(sb, "findings", "Diagnosed NodePools and NodeClasses", "Object", "Diagnosis", "Remediation");
             foreach (DiagnosedRow r in claims.Diagnosed)
             {
                 sb.Append("<tr data-diagnosis=\"").Append(E(r.Diagnosis.Code)).Append("\"><th scope=\"row\">").Append(E(r.Kind)).Append('/').Append(E(r.Name)).Append("<br><small>").Append(E(r.ClusterName)).Append("</small></th><td>")
