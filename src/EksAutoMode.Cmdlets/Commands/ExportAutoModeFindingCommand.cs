@@ -138,17 +138,10 @@ public sealed class ExportAutoModeFindingCommand : EksAutoModeCmdlet
         {
             foreach (var p in item.Properties)
             {
-                object? value;
-                try
+                if (PropertyValues.TryValue(p, out object? value))
                 {
-                    value = p.Value;
+                    properties.TryAdd(p.Name, Plain(value));
                 }
-                catch (Exception e) when (e is GetValueException or ExtendedTypeSystemException)
-                {
-                    continue;
-                }
-
-                properties.TryAdd(p.Name, Plain(value));
             }
         }
 

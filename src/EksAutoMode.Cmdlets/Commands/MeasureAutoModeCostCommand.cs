@@ -333,25 +333,9 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
 
             if (properties[name] is { } property)
             {
-                _slots[slot] = Unwrap(property);
+                _slots[slot] = PropertyValues.TryValue(property, out object? value) ? value : null;
             }
         }
-    }
-
-    private static object? Unwrap(PSPropertyInfo property)
-    {
-        object? value;
-        try
-        {
-            value = property.Value;
-        }
-        catch (GetValueException)
-        {
-            return null;
-        }
-
-        // A PSCustomObject's BaseObject is an empty placeholder: keep the wrapper, whose properties are the data.
-        return value is PSObject inner && inner.BaseObject is not PSCustomObject ? inner.BaseObject : value;
     }
 
     /// <summary>Reads an item from a pipeline object's properties (names and aliases as documented).</summary>
@@ -532,11 +516,7 @@ public sealed class MeasureAutoModeCostCommand : EksAutoModeCmdlet
         _ => value.ToString(),
     };
 
-    private static object? Property(object target, string name)
-    {
-        PSObject ps = target as PSObject ?? PSObject.AsPSObject(target);
-        return ps.Properties[name] is { } property ? Unwrap(property) : null;
-    }
+    private static object? Property(object target, string name) => PropertyValues.Get(target as PSObject ?? PSObject.AsPSObject(target), name);
 
     /// <summary>Tags as a key → value map: EC2 Tag objects (Key/Value), hashtables, or key=value strings.</summary>
     private static Dictionary<string, string>? TagMap(object? tags)

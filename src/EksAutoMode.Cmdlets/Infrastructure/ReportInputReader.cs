@@ -176,24 +176,7 @@ internal static class ReportInputReader
         }
     }
 
-    private static object? Get(PSObject item, string name)
-    {
-        PSPropertyInfo? property = item.Properties[name];
-        if (property is null)
-        {
-            return null;
-        }
-
-        try
-        {
-            object? value = property.Value;
-            return value is PSObject ps && ps.BaseObject is not PSCustomObject ? ps.BaseObject : value;
-        }
-        catch (Exception e) when (e is GetValueException or ExtendedTypeSystemException)
-        {
-            return null;
-        }
-    }
+    private static object? Get(PSObject item, string name) => PropertyValues.Get(item, name);
 
     private static string? Str(PSObject item, string name) => Get(item, name) switch
     {
