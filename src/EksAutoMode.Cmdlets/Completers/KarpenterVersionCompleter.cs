@@ -1,25 +1,13 @@
-using System.Collections;
 using System.Management.Automation;
-using System.Management.Automation.Language;
 using EksAutoMode.Engine.Validation;
 
 namespace EksAutoMode.Completers;
 
 /// <summary>Completes -KarpenterVersion with the Karpenter minor versions whose CRD schemas are bundled (newest first).</summary>
-public sealed class KarpenterVersionCompleter : IArgumentCompleter
+public sealed class KarpenterVersionCompleter : OfflineCompleter
 {
-    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-    {
-        string word = (wordToComplete ?? string.Empty).Trim('\'', '"');
-        foreach (string version in KarpenterVersions.All.Reverse())
-        {
-            if (version.StartsWith(word, StringComparison.OrdinalIgnoreCase))
-            {
-                string tip = version == KarpenterVersions.Default ? $"Karpenter {version} (bundled, default)" : $"Karpenter {version} (bundled)";
-                yield return new CompletionResult(version, version, CompletionResultType.ParameterValue, tip);
-            }
-        }
-    }
+    protected override IEnumerable<(string Value, string Tooltip)> Candidates(string commandName, string word) =>
+        KarpenterVersions.All.Reverse().Select(v => (v, v == KarpenterVersions.Default ? $"Karpenter {v} (bundled, default)" : $"Karpenter {v} (bundled)"));
 }
 
 /// <summary>
